@@ -1,0 +1,154 @@
+// The `tab86` command (DESIGN.md, "The CLI contract"). Parses flags, builds a machine, runs it
+// and reports. Exit status: 0 done (pattern matched, or the guest halted when no --until was
+// given), 1 --until not matched before the timeout or the guest stopped, 2 bad usage or input,
+// 3 triple fault, 4 emulator error. Errors are one line naming the problem; a triple fault or an
+// emulator error also prints the register dump.
+import { writeSync, openSync } from "node:fs";
+import { Machine, ConfigError, checkMem } from "../host/machine.js";
+import { createNodeMachine, readImage } from "../host/node.js";
+import { runMachine } from "../host/run.js";
+import * as S from "../core-as/state.js";
+
+const USAGE = `usage: tab86 --bios ROM [--mem MiB] [--debug-port stdio|file:PATH] [--until REGEX]
+             [--timeout SECONDS] [--stats] [--deterministic]
+
+  --bios ROM          BIOS image (64 KiB to 1 MiB), mapped below 1 MiB and 4 GiB
+  --mem MiB           guest RAM, 1 to 3072 (default 32)
+  --debug-port DEST   where bytes written to port 0xE9 go: stdio, file:PATH (default: discarded)
+  --until REGEX       stop with status 0 when the debug output matches REGEX
+  --timeout SECONDS   give up after this long (status 1)
+  --stats             print one JSON line of counters at exit (to stderr)
+  --deterministic     virtual time follows the instruction count: repeatable runs`;
+
+// Flags of the CLI contract that later work adds; named so the error says so.
+const LATER = new Set(["--fda", "--fdb", "--hda", "--hdb", "--cdrom", "--boot", "--kernel", "--initrd", "--append", "--vga-bios", "--serial", "--screen", "--screenshot", "--send", "--save-state", "--load-state", "--no-jit"]);
+
+interface Args {
+  bios?: string;
+  mem: number;
+  debugPort?: string;
+  until?: RegExp;
+  timeout?: number;
+  stats: boolean;
+  deterministic: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { mem: 32, stats: false, deterministic: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--bios": a.bios = value(); break;
+      case "--mem": {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--mem ${v}: not a whole number of MiB`);
+        a.mem = Number(v);
+        break;
+      }
+      case "--debug-port": {
+        const v = value();
+        if (v !== "stdio" && v !== "none" && !v.startsWith("file:")) throw new UsageError(`--debug-port ${v}: expected stdio, none or file:PATH`);
+        if (v === "file:") throw new UsageError(`--debug-port file: needs a path`);
+        a.debugPort = v;
+        break;
+      }
+      case "--until": {
+        const v = value();
+        try { a.until = new RegExp(v); } catch (e) { throw new UsageError(`--until ${v}: not a valid regular expression (${(e as Error).message})`); }
+        break;
+      }
+      case "--timeout": {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) throw new UsageError(`--timeout ${v}: expected a positive number of seconds`);
+        a.timeout = n;
+        break;
+      }
+      case "--stats": a.stats = true; break;
+      case "--deterministic": a.deterministic = true; break;
+      case "--help": case "-h": throw new UsageError("");
+      default:
+        if (LATER.has(flag)) throw new UsageError(`${flag} is not available yet in this version of tab86`);
+        throw new UsageError(`unknown flag ${flag}`);
+    }
+  }
+  return a;
+}
+
+function out(fd: number, s: string): void { writeSync(fd, s); }
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+    if (!args.bios) throw new UsageError("no BIOS image given: use --bios ROM");
+    checkMem(args.mem);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      if (e.message) out(2, `tab86: ${e.message}\n`);
+      out(2, (e.message ? "run tab86 --help for the flags\n" : USAGE + "\n"));
+      return e.message ? 2 : 0;
+    }
+    throw e;
+  }
+  let machine: Machine;
+  try {
+    const rom = readImage(args.bios, "--bios");
+    machine = await createNodeMachine({ memMiB: args.mem, rom, deterministic: args.deterministic, stopOnTripleFault: true });
+  } catch (e) {
+    if (e instanceof ConfigError) { out(2, `tab86: ${e.message}\n`); return 2; }
+    throw e;
+  }
+  let debugFd = -1;
+  if (args.debugPort === "stdio") debugFd = 1;
+  else if (args.debugPort?.startsWith("file:")) {
+    const path = args.debugPort.slice(5);
+    try { debugFd = openSync(path, "w"); } catch (e) { out(2, `tab86: --debug-port ${path}: cannot open for writing (${(e as Error).message})\n`); return 2; }
+  }
+  const result = await runMachine(machine, {
+    until: args.until,
+    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
+    onDebug: debugFd >= 0 ? (t) => out(debugFd, t) : undefined,
+  });
+  let status = 0;
+  switch (result.end) {
+    case "matched": status = 0; break;
+    case "timeout":
+      out(2, args.until ? `tab86: timeout after ${args.timeout} s: ${args.until} did not appear\n` : `tab86: stopped after ${args.timeout} s\n`);
+      status = args.until ? 1 : 0;
+      break;
+    case "halted":
+      if (args.until) { out(2, `tab86: the guest halted with interrupts off before ${args.until} appeared\n`); status = 1; }
+      break;
+    case "triple-fault":
+      out(2, `tab86: triple fault (the guest could not deliver an exception); machine state:\n${machine.dump()}\n`);
+      status = 3;
+      break;
+    case "fatal":
+      out(2, `tab86: emulator error (${machine.fatalName()}); machine state:\n${machine.dump()}\n`);
+      status = 4;
+      break;
+  }
+  if (args.stats) {
+    const secs = result.seconds;
+    const insns = Number(result.instructions);
+    out(2, JSON.stringify({
+      instructions: insns,
+      seconds: Number(secs.toFixed(3)),
+      mips: Number((insns / secs / 1e6).toFixed(2)),
+      exit: result.end,
+      post_code: machine.postCode,
+      tlb_misses: Number(machine.r64(S.TLB_MISSES)),
+      tlb_flushes: Number(machine.r64(S.TLB_FLUSHES)),
+      page_faults: Number(machine.r64(S.PAGE_FAULTS)),
+    }) + "\n");
+  }
+  return status;
+}

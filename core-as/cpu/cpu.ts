@@ -1,0 +1,190 @@
+// The CPU's reset, single step and run loop.
+//
+// run(budget) executes up to `budget` instructions and returns an exit reason (state.ts).
+// The inner loop is step() plus one test of SIGNAL; everything that needs attention between
+// instructions (interrupts, halts, resets, device requests, single-step traps) sets SIGNAL and
+// is handled in the outer loop, so the common path stays short.
+import {
+  REGS, EIP, EFLAGS, LF_MASK, CR0, CR2, CR3, CR4, DR, GDTR_BASE, GDTR_LIMIT, IDTR_BASE, IDTR_LIMIT,
+  HALTED, INHIBIT, INSN_EIP, INSN_ESP, REG_ESP, REG_EDX, ICOUNT, INTR, NMI, RESET_REQ, EXIT_REASON,
+  EXIT_BUDGET, EXIT_HALT, EXIT_RESET, EXIT_TRIPLE_FAULT, EXIT_FATAL, EXIT_DEBUG_FULL, CONFIG_FLAGS,
+  DEBUG_HEAD, DEBUG_TAIL, DEBUG_RING_SIZE, TRIPLE_FAULTS, TRACE, TRACE_HEAD, TRACE_LEN, SEG_BASE,
+  MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_APIC_BASE, TSC_OFFSET, CPUID_SIG, MODE,
+  MSR_MISC_ENABLE, MSR_PAT, MTRR_DEF_TYPE, HALT_UNTIL, EXC_NESTING,
+} from "../state";
+import { FAULTED, clear_fault } from "./fault";
+import { FATAL, clear_fatal } from "./fatal";
+import { SIGNAL, clear_signal, request_exit_check } from "./signal";
+import { NEXT_EIP, set_next_eip } from "./fetch";
+import { decode } from "./decode";
+import { dispatch } from "./gen/dispatch";
+import { handle_fault, deliver, SRC_EXT } from "./interrupt";
+import { seg_set_cache, update_mode, set_cpl } from "./segments";
+import { tlb_flush_all } from "./tlb";
+import { get_eflags, F_IF, F_TF } from "./flags";
+import { S_CS } from "./regs";
+import { pic_acknowledge } from "../bus/irq";
+import { clock_deadline_reached, clock_next_deadline, run_due_events, clock_skip_to } from "../time";
+import { set_a20 } from "../bus/sysports";
+
+// CPU signature reported in EDX at reset and by CPUID leaf 1: family 6, model 1, stepping 9
+// (a Pentium Pro: a P6 without MMX, which is what this CPU implements).
+export const CPU_SIGNATURE: u32 = 0x619;
+
+// Power-on / reset state, SDM vol.3 §9.1.1 table 9-1.
+export function cpu_reset(): void {
+  memory.fill(REGS, 0, 32);
+  store<u32>(REG_EDX, CPU_SIGNATURE);
+  store<u32>(CPUID_SIG, CPU_SIGNATURE);
+  store<u32>(EIP, 0xfff0);
+  store<u32>(EFLAGS, 2);
+  store<u32>(LF_MASK, 0);
+  store<u32>(CR0, 0x60000010);
+  store<u32>(CR2, 0);
+  store<u32>(CR3, 0);
+  store<u32>(CR4, 0);
+  for (let i = 0; i < 8; i++) store<u32>(DR + i * 4, 0);
+  store<u32>(DR + 6 * 4, 0xffff0ff0);
+  store<u32>(DR + 7 * 4, 0x400);
+  store<u32>(GDTR_BASE, 0);
+  store<u32>(GDTR_LIMIT, 0xffff);
+  store<u32>(IDTR_BASE, 0);
+  store<u32>(IDTR_LIMIT, 0xffff);
+  store<u32>(MSR_SYSENTER_CS, 0);
+  store<u32>(MSR_SYSENTER_ESP, 0);
+  store<u32>(MSR_SYSENTER_EIP, 0);
+  store<u32>(MSR_APIC_BASE, 0xfee00900); // BSP, APIC enabled at the default base
+  store<u64>(TSC_OFFSET, 0 - load<u64>(ICOUNT));
+  store<u32>(MSR_MISC_ENABLE, 0);
+  store<u64>(MSR_PAT, 0x0007040600070406);
+  store<u32>(MTRR_DEF_TYPE, 0);
+  store<u32>(MODE, 0);
+  store<u32>(HALTED, 0);
+  store<u32>(INHIBIT, 0);
+  store<u32>(EXC_NESTING, 0);
+  store<u32>(RESET_REQ, 0);
+  // CS: selector F000, base FFFF0000 so the first fetch is at FFFFFFF0 (the ROM at 4 GiB)
+  seg_set_cache(1, 0xf000, 0xffff0000, 0xffff, 0x93 | 0x08); // present, code, readable, accessed
+  for (let s = 0; s < 8; s++) {
+    if (s == S_CS) continue;
+    // data segments: present, writable, accessed; LDTR: LDT type; TR: busy 16-bit TSS
+    const attr: u32 = s == 6 ? 0x82 : s == 7 ? 0x8b : 0x93;
+    seg_set_cache(s, 0, 0, 0xffff, attr);
+  }
+  set_cpl(0);
+  update_mode();
+  tlb_flush_all(true);
+  set_a20(true);
+  clear_fault();
+  clear_fatal();
+  request_exit_check();
+}
+
+// Remember recent instruction addresses for the diagnostic dump.
+@inline function trace(lin: u32): void {
+  const h = load<u32>(TRACE_HEAD);
+  store<u32>(TRACE + ((h & (TRACE_LEN - 1)) << 2), lin);
+  store<u32>(TRACE_HEAD, h + 1);
+}
+
+// Execute one instruction (or deliver the exception it raised).
+// Returns true on a triple fault.
+export function step(): bool {
+  const eip = load<u32>(EIP);
+  store<u32>(INSN_EIP, eip);
+  store<u32>(INSN_ESP, load<u32>(REG_ESP));
+  trace(load<u32>(SEG_BASE + (S_CS << 2)) + eip);
+  set_next_eip(eip);
+  if (decode()) {
+    store<u32>(EIP, NEXT_EIP);
+    dispatch();
+  }
+  store<u64>(ICOUNT, load<u64>(ICOUNT) + 1);
+  if (FAULTED) return handle_fault();
+  return false;
+}
+
+function triple_fault(): i32 {
+  store<u32>(TRIPLE_FAULTS, load<u32>(TRIPLE_FAULTS) + 1);
+  if (load<u32>(CONFIG_FLAGS) & 1) return EXIT_TRIPLE_FAULT;
+  cpu_reset();
+  return EXIT_RESET;
+}
+
+// Deliver an external interrupt if one is pending and allowed. Returns true if one was taken.
+function check_interrupts(): bool {
+  if (load<u32>(INHIBIT) != 0) return false;
+  if (load<u32>(NMI) != 0) {
+    store<u32>(NMI, 0);
+    store<u32>(INSN_EIP, load<u32>(EIP));
+    store<u32>(INSN_ESP, load<u32>(REG_ESP));
+    deliver(2, 0, false, SRC_EXT);
+    return true;
+  }
+  if (load<u32>(INTR) != 0 && (load<u32>(EFLAGS) & F_IF) != 0) {
+    const vector = pic_acknowledge();
+    if (vector < 0) return false;
+    store<u32>(INSN_EIP, load<u32>(EIP));
+    store<u32>(INSN_ESP, load<u32>(REG_ESP));
+    deliver(<u32>vector, 0, false, SRC_EXT);
+    return true;
+  }
+  return false;
+}
+
+export function run(budget: i32): i32 {
+  let left = budget;
+  while (left > 0) {
+    if (SIGNAL) {
+      clear_signal();
+      if (FATAL) return EXIT_FATAL;
+      if (load<u32>(RESET_REQ) != 0) { cpu_reset(); return EXIT_RESET; }
+      if (load<u32>(DEBUG_HEAD) - load<u32>(DEBUG_TAIL) > <u32>(DEBUG_RING_SIZE / 2)) { request_exit_check(); return EXIT_DEBUG_FULL; }
+      if (clock_deadline_reached()) run_due_events();
+      if (check_interrupts()) {
+        if (FAULTED && handle_fault()) return triple_fault();
+      }
+      if (load<u32>(HALTED) != 0) {
+        // nothing to run until an interrupt: tell the host how long it may sleep
+        const next = clock_next_deadline();
+        const can_wake = (load<u32>(EFLAGS) & F_IF) != 0 || next != 0;
+        store<u64>(HALT_UNTIL, can_wake ? next : 0);
+        if (load<u32>(INTR) != 0 && (load<u32>(EFLAGS) & F_IF) != 0) { request_exit_check(); continue; }
+        request_exit_check();
+        return EXIT_HALT;
+      }
+      // Single-step trap (TF set at the start of an instruction) and the interrupt shadow need
+      // the slow path for exactly one more instruction.
+      const tf = (load<u32>(EFLAGS) & F_TF) != 0;
+      const inhibit = load<u32>(INHIBIT) != 0;
+      if (tf || inhibit) {
+        store<u32>(INHIBIT, 0);
+        const faulted_before = false;
+        if (step()) return triple_fault();
+        left--;
+        if (tf && !faulted_before) single_step_trap();
+        request_exit_check();
+        continue;
+      }
+      if (left <= 0) break;
+    }
+    // the hot loop
+    do {
+      if (step()) return triple_fault();
+      left--;
+    } while (left > 0 && SIGNAL == 0);
+    if (load<u32>(HALTED) != 0) request_exit_check();
+  }
+  return EXIT_BUDGET;
+}
+
+import { DR as DR_BASE } from "../state";
+import { SRC_EXC } from "./interrupt";
+// #DB single-step trap after the instruction (SDM vol.3 §17.3.1.4): DR6.BS set.
+function single_step_trap(): void {
+  store<u32>(DR_BASE + 6 * 4, load<u32>(DR_BASE + 6 * 4) | 0x4000);
+  store<u32>(INSN_EIP, load<u32>(EIP));
+  store<u32>(INSN_ESP, load<u32>(REG_ESP));
+  deliver(1, 0, false, SRC_EXC);
+  if (FAULTED) handle_fault();
+}

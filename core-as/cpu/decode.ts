@@ -1,0 +1,149 @@
+// The decoder: prefixes, opcode, ModRM/SIB/displacement and immediates, driven by the
+// per-opcode decode info that tools/gen-tables.mjs generates from the instruction table
+// (core-as/cpu/table/). After decode() the handler finds everything in these globals and never
+// fetches; decode() is also what the decoder-length test runs against iced-x86.
+//
+// Prefixes (SDM vol.2 §2.1.1): 66 operand size, 67 address size, segment overrides, F0 lock,
+// F2/F3 repeat. An instruction longer than 15 bytes is #GP(0) (SDM vol.2 §2.3.11).
+import { MODE, MODE_CODE32 } from "../state";
+import { NEXT_EIP, fetch8, fetch16, fetch32 } from "./fetch";
+import { reg32, reg16, S_DS, S_SS } from "./regs";
+import { FAULTED, raise, EXC_GP } from "./fault";
+import { DECODE_INFO, DI_MODRM, DI_MODRM_REG, DI_IMM_MASK, DI_IMM_SHIFT, IMM_NONE, IMM_B, IMM_W, IMM_Z, IMM_AP, IMM_ENTER, IMM_MOFFS, IMM_GRP3B, IMM_GRP3Z } from "./gen/decode_info";
+
+export let O32: bool = false; // operand size is 32
+export let A32: bool = false; // address size is 32
+export let SEG: i32 = S_DS; // segment of the memory operand (override or default)
+export let SEG_OVR: i32 = -1; // segment override prefix, -1 if none
+export let REP: i32 = 0; // 0, 0xF2 (repne) or 0xF3 (rep/repe)
+export let LOCK: bool = false;
+export let OP: i32 = 0; // 0x000..0x0FF one-byte, 0x100..0x1FF the 0F map
+export let MODRM: i32 = 0;
+export let MOD: i32 = 0; // modrm.mod
+export let REG: i32 = 0; // modrm.reg (the opcode extension for groups)
+export let RM: i32 = 0; // modrm.rm
+export let EA: u32 = 0; // effective address offset (masked to the address size)
+export let IMM: u32 = 0; // first immediate (zero-extended; Jb/Ib users sign-extend)
+export let IMM2: u32 = 0; // second immediate (enter's Ib, far pointer's selector)
+export let INSN_START: u32 = 0; // EIP of the first prefix byte
+export let EA_BASE_ESP: bool = false; // the memory operand's base register is ESP (POP r/m needs it)
+
+@inline export function is_mem(): bool { return MOD != 3; }
+
+// 16-bit addressing (SDM vol.2 table 2-1): bases by rm
+function ea16(): void {
+  EA_BASE_ESP = false;
+  let base: u32 = 0;
+  let seg = S_DS;
+  switch (RM) {
+    case 0: base = reg16(3) + reg16(6); break; // bx+si
+    case 1: base = reg16(3) + reg16(7); break; // bx+di
+    case 2: base = reg16(5) + reg16(6); seg = S_SS; break; // bp+si
+    case 3: base = reg16(5) + reg16(7); seg = S_SS; break; // bp+di
+    case 4: base = reg16(6); break; // si
+    case 5: base = reg16(7); break; // di
+    case 6:
+      if (MOD == 0) { base = fetch16(); break; } // disp16 alone
+      base = reg16(5); seg = S_SS; break; // bp
+    default: base = reg16(3); break; // bx
+  }
+  if (MOD == 1) base += <u32><i32><i8>fetch8();
+  else if (MOD == 2) base += fetch16();
+  EA = base & 0xffff;
+  SEG = SEG_OVR >= 0 ? SEG_OVR : seg;
+}
+
+// 32-bit addressing with SIB (SDM vol.2 tables 2-2 and 2-3)
+function ea32(): void {
+  let base: u32 = 0;
+  let seg = S_DS;
+  let rm = RM;
+  EA_BASE_ESP = false;
+  if (rm == 4) {
+    const sib = fetch8();
+    const index = (sib >> 3) & 7;
+    const b = sib & 7;
+    if (index != 4) base = reg32(index) << (sib >> 6);
+    if (b == 5 && MOD == 0) base += fetch32();
+    else {
+      base += reg32(b);
+      if (b == 4 || b == 5) seg = S_SS;
+      EA_BASE_ESP = b == 4;
+    }
+  } else if (rm == 5 && MOD == 0) {
+    base = fetch32();
+  } else {
+    base = reg32(rm);
+    if (rm == 5) seg = S_SS;
+  }
+  if (MOD == 1) base += <u32><i32><i8>fetch8();
+  else if (MOD == 2) base += fetch32();
+  EA = base;
+  SEG = SEG_OVR >= 0 ? SEG_OVR : seg;
+}
+
+// Read prefixes, opcode, ModRM and immediates for the instruction at NEXT_EIP.
+// Returns false if a fetch faulted or the instruction is too long (after raising).
+export function decode(): bool {
+  const c32 = (load<u32>(MODE) & MODE_CODE32) != 0;
+  O32 = c32;
+  A32 = c32;
+  SEG_OVR = -1;
+  REP = 0;
+  LOCK = false;
+  INSN_START = NEXT_EIP;
+  let op = fetch8();
+  for (;;) {
+    switch (op) {
+      case 0x66: O32 = !c32; break;
+      case 0x67: A32 = !c32; break;
+      case 0x26: SEG_OVR = 0; break;
+      case 0x2e: SEG_OVR = 1; break;
+      case 0x36: SEG_OVR = 2; break;
+      case 0x3e: SEG_OVR = 3; break;
+      case 0x64: SEG_OVR = 4; break;
+      case 0x65: SEG_OVR = 5; break;
+      case 0xf0: LOCK = true; break;
+      case 0xf2: case 0xf3: REP = op; break;
+      default: break;
+    }
+    if (op != 0x66 && op != 0x67 && op != 0x26 && op != 0x2e && op != 0x36 && op != 0x3e &&
+        op != 0x64 && op != 0x65 && op != 0xf0 && op != 0xf2 && op != 0xf3) break;
+    if (NEXT_EIP - INSN_START >= 15) { raise(EXC_GP, 0, true); return false; }
+    op = fetch8();
+    if (FAULTED) return false;
+  }
+  if (op == 0x0f) op = 0x100 | fetch8();
+  OP = op;
+  SEG = SEG_OVR >= 0 ? SEG_OVR : S_DS;
+  const info = <u32>load<u8>(DECODE_INFO + op);
+  if (info & DI_MODRM) {
+    const m = fetch8();
+    MODRM = m;
+    MOD = m >> 6;
+    REG = (m >> 3) & 7;
+    RM = m & 7;
+    if (info & DI_MODRM_REG) MOD = 3; // mov to/from CRn/DRn: mod is ignored (SDM vol.2 MOV)
+    else if (MOD != 3) {
+      if (A32) ea32(); else ea16();
+    }
+  }
+  switch ((info & DI_IMM_MASK) >> DI_IMM_SHIFT) {
+    case IMM_NONE: break;
+    case IMM_B: IMM = fetch8(); break;
+    case IMM_W: IMM = fetch16(); break;
+    case IMM_Z: IMM = O32 ? fetch32() : fetch16(); break;
+    case IMM_AP: IMM = O32 ? fetch32() : fetch16(); IMM2 = fetch16(); break;
+    case IMM_ENTER: IMM = fetch16(); IMM2 = fetch8(); break;
+    case IMM_MOFFS: EA = A32 ? fetch32() : fetch16(); break;
+    case IMM_GRP3B: if (REG < 2) IMM = fetch8(); break;
+    case IMM_GRP3Z: if (REG < 2) IMM = O32 ? fetch32() : fetch16(); break;
+    default: break;
+  }
+  if (FAULTED) return false;
+  if (NEXT_EIP - INSN_START > 15) { raise(EXC_GP, 0, true); return false; }
+  return true;
+}
+
+// Length of the decoded instruction (for traces and the decoder-length test).
+@inline export function insn_length(): u32 { return NEXT_EIP - INSN_START; }

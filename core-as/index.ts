@@ -1,0 +1,89 @@
+// The core's exported API (DESIGN.md principle 3). The host loads this module with an imported
+// memory and table, calls init(), loads a ROM into ROM..ROM+size, then calls run(budget)
+// repeatedly and acts on the exit reason. All state is in linear memory at the addresses in
+// state.ts, which the host imports too.
+import { MEM_SIZE, ROM_SIZE, CONFIG_FLAGS, PORT92, DEBUG_HEAD, DEBUG_TAIL, EXIT_REASON, ICOUNT } from "./state";
+import { cpu_reset, run as cpu_run, step as cpu_step } from "./cpu/cpu";
+import { port_claim } from "./bus/ports";
+import { PORT_DEV_SYS } from "./bus/sysports";
+import { clock_init, clock_sync, clock_now, clock_skip_to, event_schedule, event_cancel, test_events_fired } from "./time";
+import { decode } from "./cpu/decode";
+import { set_next_eip, NEXT_EIP } from "./cpu/fetch";
+import { FAULTED, clear_fault } from "./cpu/fault";
+import { update_mode, seg_update_checks, set_cpl } from "./cpu/segments";
+import { tlb_flush_all, update_tlb_masks } from "./cpu/tlb";
+import { reset_fetch_window } from "./cpu/fetch_window";
+import { get_eflags } from "./cpu/flags";
+import { set_intr } from "./bus/irq";
+
+
+// AssemblyScript calls this on an internal assertion (debug build only; the release build has
+// --noAssert). The host turns it into a diagnostic dump.
+@external("env", "core_abort")
+declare function core_abort(msg: usize, file: usize, line: u32, col: u32): void;
+export function abort_handler(msg: usize, file: usize, line: u32, col: u32): void {
+  core_abort(msg, file, line, col);
+  unreachable();
+}
+
+// Set up a machine with mem_size bytes of RAM and a rom_size-byte ROM (already copied to ROM).
+export function init(mem_size: u32, rom_size: u32, flags: u32, ns_per_insn_fp: u32, deterministic: bool): void {
+  store<u32>(MEM_SIZE, mem_size);
+  store<u32>(ROM_SIZE, rom_size);
+  store<u32>(CONFIG_FLAGS, flags);
+  store<u32>(PORT92, 2);
+  store<u32>(DEBUG_HEAD, 0);
+  store<u32>(DEBUG_TAIL, 0);
+  store<u64>(ICOUNT, 0);
+  port_claim(0x80, 1, PORT_DEV_SYS);
+  port_claim(0x92, 1, PORT_DEV_SYS);
+  port_claim(0xe9, 1, PORT_DEV_SYS);
+  clock_init(ns_per_insn_fp, deterministic);
+  cpu_reset();
+}
+
+export function run(budget: i32): i32 {
+  store<u32>(EXIT_REASON, 0);
+  return cpu_run(budget);
+}
+
+export function reset(): void { cpu_reset(); }
+
+export function sync_clock(wall_ns: u64): void { clock_sync(wall_ns); }
+export function now_ns(): u64 { return clock_now(); }
+export function idle_until(t: u64): void { clock_skip_to(t); }
+
+// After the host writes registers, segment caches or control registers directly into the
+// state block (tests, snapshot restore), everything derived from them is rebuilt here.
+export function state_changed(): void {
+  for (let s = 0; s < 8; s++) seg_update_checks(s);
+  update_mode();
+  update_tlb_masks();
+  tlb_flush_all(true);
+  reset_fetch_window();
+}
+
+export function set_cpl_from_state(c: u32): void { set_cpl(c); }
+
+// Materialize the lazy flags and return EFLAGS (for dumps and tests).
+export function eflags(): u32 { return get_eflags(); }
+
+// Execute exactly one instruction (tests); returns 1 on a triple fault.
+export function step(): i32 { return cpu_step() ? 1 : 0; }
+
+// Decode the instruction at CS:eip without executing it; returns its length, or 0 if decoding
+// faulted (the decoder-length test compares this with iced-x86).
+export function decode_length(eip: u32): u32 {
+  set_next_eip(eip);
+  const ok = decode();
+  const len = NEXT_EIP - eip;
+  if (FAULTED) { clear_fault(); return 0; }
+  return ok ? len : 0;
+}
+
+export function intr(level: bool): void { set_intr(level); }
+
+// Event queue access for the core's tests
+export function test_event_schedule(at: u64): void { event_schedule(15, at); }
+export function test_event_cancel(): void { event_cancel(15); }
+export function test_event_count(): u32 { return test_events_fired; }

@@ -1,0 +1,168 @@
+// The one table of where every piece of machine state lives in Wasm linear memory.
+//
+// This file is compiled by AssemblyScript into the core AND imported by the TypeScript host,
+// so it may only contain `export const NAME = <integer expression>;` lines. The interpreter,
+// (later) JIT code, host views and snapshots all read these same bytes.
+//
+// Linear memory map (addresses are byte offsets into the Wasm memory):
+//
+//   0x0000_0000  +--------------------------+
+//                | null guard (unused)      |
+//   0x0000_1000  +--------------------------+
+//                | STATE: CPU, bus, clock   |  this table
+//   0x0000_4000  +--------------------------+
+//                | DEBUG_RING (port 0xE9)   |  64 KiB ring, drained by the host
+//   0x0001_0000  +--------------------------+
+//                | AssemblyScript statics   |  decode tables (asconfig memoryBase)
+//   0x0010_0000  +--------------------------+
+//                | TLB: 1 Mi x u32          |  one entry per linear 4 KiB page
+//   0x0050_0000  +--------------------------+
+//                | TLB_LIST: filled pages   |  so a flush clears only what was filled
+//   0x0051_0000  +--------------------------+
+//                | PORT_MAP: 64 Ki x u8     |  device id per I/O port
+//   0x0052_0000  +--------------------------+
+//                | MMIO_MAP: 1 Mi x u8      |  device id per 4 KiB physical page (below 4 GiB)
+//   0x0062_0000  +--------------------------+
+//                | TRACE: last instructions |  ring of CS:EIP for the diagnostic dump
+//   0x0063_0000  +--------------------------+
+//                | ROM (up to 1 MiB)        |  the BIOS image
+//   0x0080_0000  +--------------------------+
+//                | guest RAM (mem_size)     |
+//                +--------------------------+
+
+// ---- general registers: 8 x u32 in the Intel encoding order (EAX ECX EDX EBX ESP EBP ESI EDI).
+// 8-bit registers AL..BL are the low byte of reg 0..3, AH..BH the second byte (little endian).
+export const STATE = 0x1000;
+export const REGS = 0x1000;
+export const REG_EAX = 0x1000;
+export const REG_ECX = 0x1004;
+export const REG_EDX = 0x1008;
+export const REG_EBX = 0x100c;
+export const REG_ESP = 0x1010;
+export const REG_EBP = 0x1014;
+export const REG_ESI = 0x1018;
+export const REG_EDI = 0x101c;
+export const EIP = 0x1020;
+// EFLAGS bits that are not lazily computed, and the lazy ones when LF_MASK says they are not lazy.
+export const EFLAGS = 0x1024;
+// Lazy arithmetic flags (Bochs-style): the last flag-setting operation, its size and operands.
+// LF_MASK is the set of flags (CF PF AF ZF SF OF bits) currently held lazily.
+export const LF_MASK = 0x1028;
+export const LF_OP = 0x102c;
+export const LF_SIZE = 0x1030; // sign bit position: 7, 15 or 31
+export const LF_RES = 0x1034;
+export const LF_SRC1 = 0x1038;
+export const LF_SRC2 = 0x103c;
+
+// ---- segment registers. Index order: ES CS SS DS FS GS (the sreg encoding), then LDTR (6), TR (7).
+// Each has a visible selector and a hidden descriptor cache (SDM vol.3 §3.4.3).
+export const SEG_SEL = 0x1040; // 8 x u32
+export const SEG_BASE = 0x1060; // 8 x u32
+export const SEG_LIMIT = 0x1080; // 8 x u32, byte-granular (G already applied)
+export const SEG_ATTR = 0x10a0; // 8 x u32: descriptor bits 40..55 shifted down by 8 (type, S, DPL, P, AVL, D/B, G)
+// Derived from limit + attr when a segment is loaded: the lowest and highest valid offset,
+// and whether reads/writes are allowed (SEG_OK bits), so an access checks two compares.
+export const SEG_MIN = 0x10c0; // 8 x u32
+export const SEG_MAX = 0x10e0; // 8 x u32
+export const SEG_OK = 0x1100; // 8 x u32: bit0 readable, bit1 writable, bit2 usable
+
+export const GDTR_BASE = 0x1120;
+export const GDTR_LIMIT = 0x1124;
+export const IDTR_BASE = 0x1128;
+export const IDTR_LIMIT = 0x112c;
+
+// ---- control, debug and model-specific registers
+export const CR0 = 0x1130;
+export const CR2 = 0x1134;
+export const CR3 = 0x1138;
+export const CR4 = 0x113c;
+export const DR = 0x1140; // DR0..DR7, 8 x u32
+export const CPL = 0x1160;
+// Cached mode bits, recomputed when CR0, EFLAGS.VM or CS change:
+// bit0 protected, bit1 v86, bit2 code32 (CS.D), bit3 stack32 (SS.B), bit4 paging
+export const MODE = 0x1164;
+export const HALTED = 0x1168; // 1 after hlt until an interrupt
+export const INHIBIT = 0x116c; // interrupt shadow after mov ss / pop ss / sti (SDM vol.3 §6.8.3)
+export const MSR_SYSENTER_CS = 0x1170;
+export const MSR_SYSENTER_ESP = 0x1174;
+export const MSR_SYSENTER_EIP = 0x1178;
+export const MSR_APIC_BASE = 0x117c; // low 32 bits
+export const TSC_OFFSET = 0x1180; // i64: tsc = icount + offset (written by wrmsr 0x10)
+export const PDPTE = 0x1188; // 4 x u64: PAE page-directory pointers, loaded with CR3 (SDM vol.3 §4.4.1)
+export const MSR_MISC_ENABLE = 0x11a8;
+export const MSR_BIOS_SIGN = 0x11ac;
+export const MTRR_DEF_TYPE = 0x11b0;
+export const MSR_PAT = 0x11b8; // u64
+
+// ---- pending exception (set by raise(), consumed by the step loop)
+export const EXC_VECTOR = 0x11c0;
+export const EXC_ERROR = 0x11c4;
+export const EXC_HAS_ERROR = 0x11c8;
+export const EXC_NESTING = 0x11cc; // 0 normal, 1 delivering an exception, 2 delivering #DF
+export const INSN_EIP = 0x11d0; // EIP of the instruction being executed (faults restart here)
+export const INSN_ESP = 0x11d4; // ESP at the start of the instruction (restored on a fault)
+
+// ---- bus
+export const MEM_SIZE = 0x1200; // bytes of guest RAM
+export const ROM_SIZE = 0x1204; // bytes of BIOS ROM
+export const A20_MASK = 0x1208; // 0xFFFFFFFF with A20 on, 0xFFEFFFFF off
+export const PORT92 = 0x120c; // system control port A
+export const POST_CODE = 0x1210; // last byte written to port 0x80
+export const INTR = 0x1214; // the interrupt line from the (future) PIC: nonzero = asserted
+export const NMI = 0x1218; // NMI pending
+export const RESET_REQ = 0x121c; // a device asked for a CPU reset
+export const DEBUG_HEAD = 0x1220; // write index into DEBUG_RING (free running)
+export const DEBUG_TAIL = 0x1224; // read index (owned by the host)
+
+// ---- clock (SDM-independent): virtual time in nanoseconds
+export const ICOUNT = 0x1240; // u64 instructions retired
+export const CLOCK_NS = 0x1248; // u64 virtual time at ICOUNT_BASE
+export const ICOUNT_BASE = 0x1250; // u64
+export const NS_PER_INSN_FP = 0x1258; // u32 fixed point 16.16 nanoseconds per instruction
+export const DETERMINISTIC = 0x125c;
+export const EVENTS = 0x1260; // EVENT_SLOTS x u64 deadlines (0 = unused)
+export const EVENT_SLOTS = 16;
+export const HALT_UNTIL = 0x12e0; // u64 deadline reported with a halt exit
+
+// ---- diagnostics and counters (reported by --stats)
+export const EXIT_REASON = 0x1300;
+export const FATAL_CODE = 0x1304;
+export const TLB_MISSES = 0x1308; // u64
+export const TLB_FLUSHES = 0x1310; // u64
+export const TLB_LIST_LEN = 0x1318;
+export const TRACE_HEAD = 0x131c;
+export const CONFIG_FLAGS = 0x1320; // bit0: triple fault stops the run instead of resetting
+export const PAGE_FAULTS = 0x1328; // u64
+export const TRIPLE_FAULTS = 0x1330;
+export const CPUID_SIG = 0x1334;
+
+export const STATE_END = 0x1400;
+
+export const DEBUG_RING = 0x4000;
+export const DEBUG_RING_SIZE = 0xc000;
+
+export const TLB = 0x100000;
+export const TLB_LIST = 0x500000;
+export const TLB_LIST_MAX = 0x4000; // entries (u32 page numbers)
+export const PORT_MAP = 0x510000;
+export const MMIO_MAP = 0x520000;
+export const TRACE = 0x620000;
+export const TRACE_LEN = 0x1000; // entries of (cs_base+eip) u32
+export const ROM = 0x630000;
+export const ROM_MAX = 0x100000;
+export const RAM = 0x800000;
+
+// ---- exit reasons returned by run()
+export const EXIT_BUDGET = 0; // the instruction budget is spent
+export const EXIT_HALT = 1; // hlt with nothing to do until HALT_UNTIL (0 = forever: IF clear)
+export const EXIT_RESET = 2; // the guest reset the machine (port 0x92, 0xCF9, 8042)
+export const EXIT_TRIPLE_FAULT = 3; // a triple fault, with CONFIG_FLAGS bit0 set
+export const EXIT_FATAL = 4; // an emulator error; FATAL_CODE says which
+export const EXIT_DEBUG_FULL = 5; // the debug ring needs draining
+
+// ---- the MODE bits
+export const MODE_PE = 1;
+export const MODE_VM = 2;
+export const MODE_CODE32 = 4;
+export const MODE_STACK32 = 8;
+export const MODE_PG = 16;

@@ -1,0 +1,173 @@
+// The host side of a machine, shared by Node and (later) the browser worker: instantiates the
+// core with an imported memory and table, loads the ROM, runs slices and exposes the state
+// block as typed views. It does I/O only (DESIGN.md principle 2).
+import * as S from "../core-as/state.js";
+
+export interface CoreExports {
+  init(memSize: number, romSize: number, flags: number, nsPerInsnFp: number, deterministic: number): void;
+  run(budget: number): number;
+  reset(): void;
+  sync_clock(wallNs: bigint): void;
+  now_ns(): bigint;
+  idle_until(t: bigint): void;
+  state_changed(): void;
+  set_cpl_from_state(c: number): void;
+  eflags(): number;
+  step(): number;
+  decode_length(eip: number): number;
+  intr(level: number): void;
+  test_event_schedule(at: bigint): void;
+  test_event_cancel(): void;
+  test_event_count(): number;
+}
+
+export interface MachineOptions {
+  /** guest RAM in MiB (1 .. 3072) */
+  memMiB: number;
+  /** the BIOS ROM image: 64 KiB .. 1 MiB, a multiple of 64 KiB */
+  rom: Uint8Array;
+  /** time follows the instruction count only (repeatable runs) */
+  deterministic?: boolean;
+  /** a triple fault stops the run (EXIT_TRIPLE_FAULT) instead of resetting the machine */
+  stopOnTripleFault?: boolean;
+  /** nanoseconds of virtual time per instruction in deterministic mode (default 10) */
+  nsPerInstruction?: number;
+}
+
+export const MIN_MEM_MIB = 1;
+export const MAX_MEM_MIB = 3072;
+
+/** A configuration problem found before the machine starts; the message names it. */
+export class ConfigError extends Error {}
+
+export function checkRom(rom: Uint8Array, name = "ROM"): void {
+  if (rom.length < 0x10000 || rom.length > S.ROM_MAX || rom.length % 0x10000 !== 0) {
+    throw new ConfigError(`${name}: a BIOS ROM must be 64 KiB to 1 MiB in whole 64 KiB units, this one is ${rom.length} bytes`);
+  }
+}
+
+export function checkMem(memMiB: number): void {
+  if (!Number.isInteger(memMiB) || memMiB < MIN_MEM_MIB || memMiB > MAX_MEM_MIB) {
+    throw new ConfigError(`memory size must be a whole number of MiB from ${MIN_MEM_MIB} to ${MAX_MEM_MIB}, got ${memMiB}`);
+  }
+}
+
+export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full"];
+const FATAL_NAMES = ["none", "unimplemented", "internal"];
+
+export class Machine {
+  readonly memory: WebAssembly.Memory;
+  readonly core: CoreExports;
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  readonly dv: DataView;
+  readonly options: MachineOptions;
+  private debugDecoder = new TextDecoder("latin1");
+
+  private constructor(memory: WebAssembly.Memory, core: CoreExports, options: MachineOptions) {
+    this.memory = memory;
+    this.core = core;
+    this.options = options;
+    this.u8 = new Uint8Array(memory.buffer);
+    this.u32 = new Uint32Array(memory.buffer);
+    this.dv = new DataView(memory.buffer);
+  }
+
+  /** Create a machine from compiled core bytes (the caller finds the .wasm for its environment). */
+  static async create(wasm: BufferSource | WebAssembly.Module, options: MachineOptions): Promise<Machine> {
+    checkMem(options.memMiB);
+    checkRom(options.rom);
+    const memSize = options.memMiB * 1024 * 1024;
+    const pages = Math.ceil((S.RAM + memSize) / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const table = new WebAssembly.Table({ initial: 16, element: "anyfunc" });
+    let machine: Machine | undefined;
+    const imports = {
+      env: {
+        memory,
+        table,
+        core_abort: (msg: number, file: number, line: number, col: number) => {
+          const text = machine ? `${machine.readAsString(msg)} at ${machine.readAsString(file)}:${line}:${col}` : "abort";
+          throw new Error(`tab86 core assertion failed: ${text}`);
+        },
+      },
+    };
+    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+    const instance = await WebAssembly.instantiate(module, imports);
+    machine = new Machine(memory, instance.exports as unknown as CoreExports, options);
+    machine.u8.set(options.rom, S.ROM);
+    const nsPerInsn = options.nsPerInstruction ?? 10;
+    machine.core.init(memSize, options.rom.length, options.stopOnTripleFault ? 1 : 0, Math.round(nsPerInsn * 65536), options.deterministic ? 1 : 0);
+    return machine;
+  }
+
+  // AssemblyScript strings: UTF-16 with the byte length at ptr-4
+  private readAsString(ptr: number): string {
+    if (!ptr) return "";
+    const len = this.dv.getUint32(ptr - 4, true);
+    let s = "";
+    for (let i = 0; i < len; i += 2) s += String.fromCharCode(this.dv.getUint16(ptr + i, true));
+    return s;
+  }
+
+  run(budget: number): number {
+    return this.core.run(budget);
+  }
+
+  /** Bytes the guest wrote to the debug port since the last call. */
+  drainDebug(): string {
+    const head = this.r32(S.DEBUG_HEAD);
+    let tail = this.r32(S.DEBUG_TAIL);
+    if (head === tail) return "";
+    // the ring keeps the newest DEBUG_RING_SIZE bytes
+    if (head - tail > S.DEBUG_RING_SIZE) tail = head - S.DEBUG_RING_SIZE;
+    const bytes = new Uint8Array(head - tail);
+    for (let i = 0; tail + i !== head; i++) bytes[i] = this.u8[S.DEBUG_RING + ((tail + i) % S.DEBUG_RING_SIZE)];
+    this.w32(S.DEBUG_TAIL, head);
+    return this.debugDecoder.decode(bytes);
+  }
+
+  r32(addr: number): number { return this.dv.getUint32(addr, true); }
+  w32(addr: number, v: number): void { this.dv.setUint32(addr, v >>> 0, true); }
+  r64(addr: number): bigint { return this.dv.getBigUint64(addr, true); }
+
+  get instructions(): bigint { return this.r64(S.ICOUNT); }
+  get postCode(): number { return this.r32(S.POST_CODE); }
+  get haltUntil(): bigint { return this.r64(S.HALT_UNTIL); }
+
+  reg(i: number): number { return this.r32(S.REGS + i * 4); }
+  setReg(i: number, v: number): void { this.w32(S.REGS + i * 4, v); }
+
+  /** Guest physical RAM (a view; valid for the machine's life since memory never grows). */
+  ram(): Uint8Array {
+    return this.u8.subarray(S.RAM, S.RAM + this.r32(S.MEM_SIZE));
+  }
+
+  fatalName(): string {
+    return FATAL_NAMES[this.r32(S.FATAL_CODE)] ?? String(this.r32(S.FATAL_CODE));
+  }
+
+  /** The register dump printed when a run ends on an error (DESIGN.md principle 11). */
+  dump(): string {
+    const h = (v: number, w = 8) => (v >>> 0).toString(16).padStart(w, "0");
+    const mode = this.r32(S.MODE);
+    const modeName = (mode & S.MODE_PE) === 0 ? "real" : (mode & S.MODE_VM) ? "virtual-8086" : (mode & S.MODE_CODE32) ? "protected 32-bit" : "protected 16-bit";
+    const names = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"];
+    const segs = ["ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR"];
+    const lines: string[] = [];
+    const eip = this.r32(S.EIP);
+    lines.push(`mode ${modeName}${mode & S.MODE_PG ? ", paging" : ""}, CPL ${this.r32(S.CPL)}, CS:EIP ${h(this.r32(S.SEG_SEL + 4), 4)}:${h(eip)}, EFLAGS ${h(this.core.eflags())}`);
+    lines.push(names.map((n, i) => `${n} ${h(this.reg(i))}`).join("  "));
+    for (let s = 0; s < 8; s++) {
+      lines.push(`${segs[s].padEnd(4)} sel ${h(this.r32(S.SEG_SEL + s * 4), 4)} base ${h(this.r32(S.SEG_BASE + s * 4))} limit ${h(this.r32(S.SEG_LIMIT + s * 4))} attr ${h(this.r32(S.SEG_ATTR + s * 4), 4)}`);
+    }
+    lines.push(`CR0 ${h(this.r32(S.CR0))} CR2 ${h(this.r32(S.CR2))} CR3 ${h(this.r32(S.CR3))} CR4 ${h(this.r32(S.CR4))}  GDTR ${h(this.r32(S.GDTR_BASE))}/${h(this.r32(S.GDTR_LIMIT), 4)} IDTR ${h(this.r32(S.IDTR_BASE))}/${h(this.r32(S.IDTR_LIMIT), 4)}`);
+    lines.push(`instructions ${this.instructions}, last POST code ${h(this.postCode, 2)}, last exception vector ${this.r32(S.EXC_VECTOR)} error ${h(this.r32(S.EXC_ERROR), 4)}`);
+    const head = this.r32(S.TRACE_HEAD);
+    const n = Math.min(head, 16);
+    const recent: string[] = [];
+    for (let i = head - n; i < head; i++) recent.push(h(this.r32(S.TRACE + ((i & (S.TRACE_LEN - 1)) * 4))));
+    lines.push(`last instructions (linear CS base + EIP): ${recent.join(" ")}`);
+    return lines.join("\n");
+  }
+}

@@ -1,0 +1,64 @@
+// The run loop shared by the command and the tests: run slices until a pattern appears in the
+// guest's output, the guest stops, or time runs out. Works on wall time; with a deterministic
+// machine, an idle halt skips virtual time forward instead of sleeping.
+import { Machine } from "./machine.js";
+import * as S from "../core-as/state.js";
+
+export type RunEnd = "matched" | "timeout" | "halted" | "triple-fault" | "fatal";
+
+export interface RunOptions {
+  until?: RegExp;
+  timeoutMs?: number;
+  /** called with each chunk of debug-port output */
+  onDebug?: (text: string) => void;
+  /** instructions per slice (default 1,000,000) */
+  slice?: number;
+}
+
+export interface RunResult {
+  end: RunEnd;
+  debugOutput: string;
+  seconds: number;
+  instructions: bigint;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runMachine(m: Machine, opts: RunOptions = {}): Promise<RunResult> {
+  const t0 = performance.now();
+  const deadline = t0 + (opts.timeoutMs ?? Infinity);
+  const slice = opts.slice ?? 1_000_000;
+  const deterministic = !!m.options.deterministic;
+  let out = "";
+  let end: RunEnd = "timeout";
+  const i0 = m.instructions;
+  const check = (): boolean => {
+    const text = m.drainDebug();
+    if (text) {
+      out += text;
+      opts.onDebug?.(text);
+      if (out.length > 1 << 20) out = out.slice(-(1 << 19));
+    }
+    return !!opts.until && opts.until.test(out);
+  };
+  for (;;) {
+    if (!deterministic) m.core.sync_clock(BigInt(Math.round((performance.now() - t0) * 1e6)));
+    const reason = m.run(slice);
+    if (check()) { end = "matched"; break; }
+    if (reason === S.EXIT_FATAL) { end = "fatal"; break; }
+    if (reason === S.EXIT_TRIPLE_FAULT) { end = "triple-fault"; break; }
+    if (reason === S.EXIT_HALT) {
+      const until = m.haltUntil;
+      if (until === 0n) { end = "halted"; break; } // hlt with interrupts off: nothing can wake it
+      if (deterministic) m.core.idle_until(until);
+      else {
+        const waitMs = Number(until - m.core.now_ns()) / 1e6;
+        await sleep(Math.max(0, Math.min(waitMs, 10, deadline - performance.now())));
+      }
+    }
+    if (performance.now() >= deadline) { end = "timeout"; break; }
+    // let timers and I/O run between slices
+    if (reason === S.EXIT_BUDGET) await new Promise((r) => setImmediate(r));
+  }
+  return { end, debugOutput: out, seconds: (performance.now() - t0) / 1000, instructions: m.instructions - i0 };
+}
