@@ -136,6 +136,8 @@ export const PAGE_FAULTS = 0x1328; // u64
 export const TRIPLE_FAULTS = 0x1330;
 export const CPUID_SIG = 0x1334;
 
+export const FETCH_BUF = 0x13d0; // 16 bytes + padding: code bytes read ahead by the decoder near a page end
+
 export const STATE_END = 0x1400;
 
 export const DEBUG_RING = 0x4000;

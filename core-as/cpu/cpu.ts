@@ -71,6 +71,7 @@ export function cpu_reset(): void {
     const attr: u32 = s == 6 ? 0x82 : s == 7 ? 0x8b : 0x93;
     seg_set_cache(s, 0, 0, 0xffff, attr);
   }
+  TRACE_ON = (load<u32>(CONFIG_FLAGS) & 2) != 0;
   set_cpl(0);
   update_mode();
   tlb_flush_all(true);
@@ -80,7 +81,9 @@ export function cpu_reset(): void {
   request_exit_check();
 }
 
-// Remember recent instruction addresses for the diagnostic dump.
+// Remember recent instruction addresses for the diagnostic dump (when CONFIG_FLAGS bit 1 asks
+// for it: it costs three memory accesses per instruction).
+export let TRACE_ON: bool = false;
 @inline function trace(lin: u32): void {
   const h = load<u32>(TRACE_HEAD);
   store<u32>(TRACE + ((h & (TRACE_LEN - 1)) << 2), lin);
@@ -93,7 +96,7 @@ export function step(): bool {
   const eip = load<u32>(EIP);
   store<u32>(INSN_EIP, eip);
   store<u32>(INSN_ESP, load<u32>(REG_ESP));
-  trace(load<u32>(SEG_BASE + (S_CS << 2)) + eip);
+  if (TRACE_ON) trace(load<u32>(SEG_BASE + (S_CS << 2)) + eip);
   set_next_eip(eip);
   if (decode()) {
     store<u32>(EIP, NEXT_EIP);

@@ -25,7 +25,15 @@ export const EXC_MF = 16;
 export const EXC_AC = 17;
 export const EXC_MC = 18;
 
+// While PROBING, a fault is only noted in PROBE_FAILED (nothing architectural changes): the
+// decoder uses this to read ahead near the end of a page without raising #PF for bytes the
+// instruction may not need.
+export let PROBING: bool = false;
+export let PROBE_FAILED: bool = false;
+export function set_probing(on: bool): void { PROBING = on; PROBE_FAILED = false; }
+
 export function raise(vector: i32, error: u32, has_error: bool): void {
+  if (PROBING) { PROBE_FAILED = true; return; }
   if (FAULTED) return; // the first fault of an instruction is the one delivered
   FAULTED = true;
   store<u32>(EXC_VECTOR, vector);

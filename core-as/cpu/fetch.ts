@@ -7,7 +7,8 @@ import { SEG_BASE, SEG_MIN, SEG_MAX, CPL } from "../state";
 import { FW_START, FW_LEN, FW_HOST, set_fetch_window } from "./fetch_window";
 import { lin_read8_slow } from "./memory";
 import { tlb_entry, TLB_MMIO, TLB_VALID } from "./tlb";
-import { FAULTED, raise, EXC_GP } from "./fault";
+import { FAULTED, raise, EXC_GP, set_probing, PROBE_FAILED } from "./fault";
+import { FETCH_BUF } from "../state";
 import { S_CS } from "./regs";
 
 export let NEXT_EIP: u32 = 0;
@@ -64,4 +65,28 @@ function fetch8_slow(): u32 {
   }
   const lo = fetch16();
   return lo | (fetch16() << 16);
+}
+
+// Fill FETCH_BUF with up to 16 bytes of code from eip without raising anything: stops at the
+// first byte that would fault (CS limit or page). Returns how many bytes were read. Used by
+// the decoder near the end of a page or of the CS limit; the byte after the last one read is
+// fetched again with fetch_fault() only if the instruction really needs it.
+export function prefill(eip: u32): u32 {
+  let n: u32 = 0;
+  set_probing(true);
+  for (; n < 16; n++) {
+    NEXT_EIP = eip + n;
+    const b = fetch8();
+    if (PROBE_FAILED) break;
+    store<u8>(FETCH_BUF + n, b);
+  }
+  set_probing(false);
+  NEXT_EIP = eip;
+  return n;
+}
+
+// Raise the fault for fetching the byte at eip (it is known not to be fetchable).
+export function fetch_fault(eip: u32): void {
+  NEXT_EIP = eip;
+  fetch8_slow();
 }

@@ -4,7 +4,7 @@
 // otherwise installs the TLB entry. Physical addresses at or above 4 GiB (PAE) read as open bus.
 import { CR0, CR2, CR3, CR4, PDPTE, PAGE_FAULTS, TLB_MISSES, MODE, MODE_PG } from "../state";
 import { phys_read32, phys_write32, phys_page, a20, PAGE_MMIO, PAGE_ROM } from "../bus/memory";
-import { raise, EXC_PF } from "./fault";
+import { raise, EXC_PF, PROBING } from "./fault";
 import { tlb_set, TLB_NO_USER, TLB_NO_WRITE_USER, TLB_NO_WRITE_SUP, TLB_MMIO, TLB_GLOBAL, TLB_ROM } from "./tlb";
 
 const PTE_P: u32 = 1;
@@ -21,6 +21,7 @@ const PF_U: u32 = 4;
 const PF_RSVD: u32 = 8;
 
 function page_fault(lin: u32, code: u32): void {
+  if (PROBING) { raise(EXC_PF, code, true); return; } // noted as a failed probe only
   store<u32>(CR2, lin);
   store<u64>(PAGE_FAULTS, load<u64>(PAGE_FAULTS) + 1);
   raise(EXC_PF, code, true);

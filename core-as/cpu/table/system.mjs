@@ -44,5 +44,5 @@ export default [
   op("0f a2", "cpuid", "cpuid()"),
   op("0f 0b", "ud2", "ud()"),
   op("0f b9", "ud1 Gv,Ev", "ud()"),
-  op("0f ff", "ud0", "ud()"),
+  op("0f ff", "ud0 Gv,Ev", "ud()"), // UD0 takes a ModRM byte (SDM vol.2 UD)
 ];

@@ -1,0 +1,126 @@
+// The `tab86` command: flags, exit statuses and messages (issue: "the command").
+import { describe, it, expect, beforeAll } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./helpers.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "tab86-cli-"));
+
+function tab86(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin/tab86.js"), ...args], { encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A 64 KiB ROM running `code` at F000:0000 (the reset vector at offset 0xFFF0 jumps there).
+function romWith(name: string, code: number[]): string {
+  const rom = new Uint8Array(0x10000).fill(0xf4);
+  rom.set(code, 0);
+  rom.set([0xea, 0x00, 0x00, 0x00, 0xf0], 0xfff0); // jmp far f000:0000
+  const path = join(tmp, name);
+  writeFileSync(path, rom);
+  return path;
+}
+
+const out = (s: string) => [...s].flatMap((c) => [0xb0, c.charCodeAt(0), 0xe6, 0xe9]); // mov al,c; out 0xe9,al
+let hello: string;
+let tripleFault: string;
+let spin: string;
+
+beforeAll(() => {
+  // mov al,0x42; out 0x80,al; print "OK\n"; cli; hlt
+  hello = romWith("hello.bin", [0xb0, 0x42, 0xe6, 0x80, ...out("OK\n"), 0xfa, 0xf4]);
+  // lidt [0] loads limit 0 from zeroed RAM; int3 then faults through #GP and #DF: triple fault
+  tripleFault = romWith("triple.bin", [0x0f, 0x01, 0x1e, 0x00, 0x00, 0xcc]);
+  // jmp $ forever
+  spin = romWith("spin.bin", [0xeb, 0xfe]);
+});
+
+describe("tab86 command", () => {
+  it("runs a test ROM until PASS (the issue's acceptance command)", () => {
+    const r = tab86("--bios", join(ROOT, "test/roms/smoke.bin"), "--debug-port", "stdio", "--until", "PASS", "--timeout", "30");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("PASS");
+    expect(r.status).toBe(0);
+  });
+
+  it("reports the last POST code and counters with --stats", () => {
+    const r = tab86("--bios", hello, "--debug-port", "stdio", "--stats");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("OK\n");
+    const stats = JSON.parse(r.stderr.trim().split("\n").pop()!);
+    expect(stats.post_code).toBe(0x42);
+    expect(stats.exit).toBe("halted");
+    expect(stats.instructions).toBe(11); // jmp far, mov, out, 3 x (mov, out), cli, hlt
+    expect(typeof stats.mips).toBe("number");
+  });
+
+  it("writes the debug port to a file", () => {
+    const path = join(tmp, "debug.txt");
+    const r = tab86("--bios", hello, "--debug-port", `file:${path}`);
+    expect(r.status).toBe(0);
+    expect(readFileSync(path, "utf8")).toBe("OK\n");
+  });
+
+  it("exits 1 with a message when --until does not appear before the timeout", () => {
+    const r = tab86("--bios", spin, "--until", "NEVER", "--timeout", "1");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/timeout after 1 s: \/NEVER\/ did not appear/);
+  });
+
+  it("exits 1 when the guest halts before --until appears", () => {
+    const r = tab86("--bios", hello, "--until", "NEVER", "--timeout", "5");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/halted with interrupts off/);
+  });
+
+  it("stops on a triple fault with a register dump", () => {
+    const r = tab86("--bios", tripleFault, "--timeout", "5");
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/triple fault/);
+    expect(r.stderr).toMatch(/CS:EIP f000:00000005/);
+    expect(r.stderr).toMatch(/EAX 00000000/);
+    expect(r.stderr).toMatch(/IDTR 00000000\/0000/);
+  });
+
+  it("is repeatable with --deterministic", () => {
+    const a = tab86("--bios", spin, "--deterministic", "--timeout", "0.5", "--stats");
+    const b = tab86("--bios", join(ROOT, "test/roms/smoke.bin"), "--deterministic", "--until", "PASS", "--debug-port", "none", "--stats");
+    const c = tab86("--bios", join(ROOT, "test/roms/smoke.bin"), "--deterministic", "--until", "PASS", "--debug-port", "none", "--stats");
+    expect(a.status).toBe(0);
+    expect(JSON.parse(b.stderr).instructions).toBe(JSON.parse(c.stderr).instructions);
+  });
+
+  describe("bad input: one line naming the problem, status 2", () => {
+    const cases: [string, string[], RegExp][] = [
+      ["unknown flag", ["--frobnicate"], /^tab86: unknown flag --frobnicate$/m],
+      ["missing value", ["--bios"], /^tab86: --bios needs a value$/m],
+      ["no ROM", [], /^tab86: no BIOS image given: use --bios ROM$/m],
+      ["ROM file missing", ["--bios", "/nonexistent/rom.bin"], /^tab86: --bios \/nonexistent\/rom.bin: no such file$/m],
+      ["ROM is a directory", ["--bios", "/tmp"], /^tab86: --bios \/tmp: not a regular file$/m],
+      ["memory not a number", ["--bios", "x", "--mem", "lots"], /^tab86: --mem lots: not a whole number of MiB$/m],
+      ["memory too large", ["--bios", "x", "--mem", "4096"], /memory size must be a whole number of MiB from 1 to 3072, got 4096/],
+      ["memory zero", ["--bios", "x", "--mem", "0"], /memory size must be a whole number of MiB from 1 to 3072, got 0/],
+      ["bad regex", ["--bios", "x", "--until", "("], /^tab86: --until \(: not a valid regular expression/m],
+      ["bad timeout", ["--bios", "x", "--timeout", "-3"], /^tab86: --timeout -3: expected a positive number of seconds$/m],
+      ["bad debug port", ["--bios", "x", "--debug-port", "tty"], /^tab86: --debug-port tty: expected stdio, none or file:PATH$/m],
+      ["flag of a later version", ["--fda", "x.img"], /^tab86: --fda is not available yet in this version of tab86$/m],
+    ];
+    for (const [what, args, msg] of cases) {
+      it(what, () => {
+        const r = tab86(...args);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(msg);
+        expect(r.stdout).toBe("");
+      });
+    }
+    it("wrongly sized ROM", () => {
+      const path = join(tmp, "short.bin");
+      writeFileSync(path, new Uint8Array(1000));
+      const r = tab86("--bios", path);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: ROM: a BIOS ROM must be 64 KiB to 1 MiB in whole 64 KiB units, this one is 1000 bytes$`, "m"));
+    });
+  });
+});
