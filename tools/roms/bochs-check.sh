@@ -23,7 +23,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rc=0
 for name in "$@"; do
-    rom=test/roms/$name.bin
+    rom=$PWD/test/roms/$name.bin
     if [ "$hw" = 1 ]; then
         rom=$work/$name-hw.bin
         nasm -f bin -DHW_ONLY -I tools/roms/ -o "$rom" "tools/roms/$name.asm" || { rc=1; continue; }
@@ -31,7 +31,7 @@ for name in "$@"; do
     out=$work/$name.txt
     cat > "$work/bochsrc" <<RC
 megs: 32
-romimage: file=$PWD/$rom, address=0xffff0000
+romimage: file=$rom, address=0xffff0000
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 display_library: rfb, options="timeout=0"
 port_e9_hack: enabled=1
@@ -40,11 +40,13 @@ log: $work/bochs.log
 plugin_ctrl: speaker=0, sb16=0, es1370=0, serial=0, parallel=0, e1000=0, ne2k=0
 RC
     # the Debian build stops in its debugger first: "c" continues
-    ( echo c | timeout "$TMO" "$BOCHS" -q -f "$work/bochsrc" 2>/dev/null ) > "$work/raw.txt" &
-    pid=$!
+    echo c > "$work/cmd"
+    : > "$work/raw.txt"
+    timeout "$TMO" "$BOCHS" -q -f "$work/bochsrc" < "$work/cmd" > "$work/raw.txt" 2>/dev/null &
+    pid=$!                      # timeout's pid: it passes a TERM on to Bochs
     while kill -0 "$pid" 2>/dev/null; do
         if grep -qE '^(PASS|FAIL.*)$' "$work/raw.txt" 2>/dev/null; then
-            sleep 0.1; kill "$pid" 2>/dev/null; pkill -P "$pid" 2>/dev/null
+            kill "$pid" 2>/dev/null
             break
         fi
         sleep 0.1

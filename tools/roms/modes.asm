@@ -345,7 +345,7 @@ v86ret_handler:
         mov     [ss:tmp+68], fs
         mov     [ss:tmp+70], gs
         mov     [ss:tmp+72], esp
-        jmp     [stub_table + VEC_V86RET*4]
+        jmp     [cs:stub_table + VEC_V86RET*4]      ; DS is null here
 
 TEXT16
 bits 16
