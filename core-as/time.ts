@@ -66,6 +66,16 @@ export function clock_deadline_reached(): bool {
   return next_deadline != 0xffffffffffffffff && clock_now() >= next_deadline;
 }
 
+// How many instructions can run before the earliest deadline (at least 1; i32 max if none).
+export function insns_until_deadline(): i32 {
+  if (next_deadline == 0xffffffffffffffff) return i32.MAX_VALUE;
+  const now = clock_now();
+  if (now >= next_deadline) return 1;
+  const rate = <u64>load<u32>(NS_PER_INSN_FP);
+  const n = (((next_deadline - now) << 16) + rate - 1) / rate;
+  return n > <u64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>n;
+}
+
 // 0 when no event is scheduled
 export function clock_next_deadline(): u64 {
   return next_deadline == 0xffffffffffffffff ? 0 : next_deadline;

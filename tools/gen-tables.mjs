@@ -133,6 +133,7 @@ for (let opc = 0; opc < 512; opc++) {
   cases.push(`    case 0x${opc.toString(16)}: ${name}(); break;`);
 }
 
+missing.splice(0, missing.length, ...new Set(missing));
 if (missing.length && !process.env.TAB86_ALLOW_MISSING) {
   console.error("gen-tables: the instruction table names handlers that do not exist:\n  " + missing.join("\n  "));
   process.exit(1);

@@ -24,7 +24,7 @@ import { tlb_flush_all } from "./tlb";
 import { get_eflags, F_IF, F_TF } from "./flags";
 import { S_CS } from "./regs";
 import { pic_acknowledge } from "../bus/irq";
-import { clock_deadline_reached, clock_next_deadline, run_due_events, clock_skip_to } from "../time";
+import { clock_deadline_reached, clock_next_deadline, run_due_events, insns_until_deadline } from "../time";
 import { set_a20 } from "../bus/sysports";
 
 // CPU signature reported in EDX at reset and by CPUID leaf 1: family 6, model 1, stepping 9
@@ -171,11 +171,16 @@ export function run(budget: i32): i32 {
       }
       if (left <= 0) break;
     }
-    // the hot loop
+    if (clock_deadline_reached()) run_due_events();
+    // the hot loop, up to the next device event at most
+    let chunk = insns_until_deadline();
+    if (chunk > left) chunk = left;
+    let done = 0;
     do {
       if (step()) return triple_fault();
-      left--;
-    } while (left > 0 && SIGNAL == 0);
+      done++;
+    } while (done < chunk && SIGNAL == 0);
+    left -= done;
     if (load<u32>(HALTED) != 0) request_exit_check();
   }
   return EXIT_BUDGET;
