@@ -2,13 +2,12 @@
 // memory and table, calls init(), loads a ROM into ROM..ROM+size, then calls run(budget)
 // repeatedly and acts on the exit reason. All state is in linear memory at the addresses in
 // state.ts, which the host imports too.
-import { MEM_SIZE, ROM_SIZE, CONFIG_FLAGS, PORT92, DEBUG_HEAD, DEBUG_TAIL, EXIT_REASON, ICOUNT } from "./state";
+import { EIP, MEM_SIZE, ROM_SIZE, CONFIG_FLAGS, PORT92, DEBUG_HEAD, DEBUG_TAIL, EXIT_REASON, ICOUNT } from "./state";
 import { cpu_reset, run as cpu_run, step as cpu_step } from "./cpu/cpu";
 import { port_claim } from "./bus/ports";
 import { PORT_DEV_SYS } from "./bus/sysports";
 import { clock_init, clock_sync, clock_now, clock_skip_to, event_schedule, event_cancel, test_events_fired } from "./time";
 import { decode } from "./cpu/decode";
-import { set_next_eip, NEXT_EIP } from "./cpu/fetch";
 import { FAULTED, clear_fault } from "./cpu/fault";
 import { update_mode, seg_update_checks, set_cpl } from "./cpu/segments";
 import { tlb_flush_all, update_tlb_masks } from "./cpu/tlb";
@@ -74,9 +73,10 @@ export function step(): i32 { return cpu_step() ? 1 : 0; }
 // Decode the instruction at CS:eip without executing it; returns its length, or 0 if decoding
 // faulted (the decoder-length test compares this with iced-x86).
 export function decode_length(eip: u32): u32 {
-  set_next_eip(eip);
-  const ok = decode();
-  const len = NEXT_EIP - eip;
+  const saved = load<u32>(EIP);
+  const ok = decode(eip);
+  const len = load<u32>(EIP) - eip;
+  store<u32>(EIP, saved);
   if (FAULTED) { clear_fault(); return 0; }
   return ok ? len : 0;
 }

@@ -12,15 +12,18 @@ import { request_exit_check } from "./cpu/signal";
 // The earliest deadline, cached (u64 max when none).
 let next_deadline: u64 = 0xffffffffffffffff;
 
+// Instructions executed so far in the run loop's current chunk, not yet added to ICOUNT.
+export let CHUNK_DONE: i32 = 0;
+
 export function clock_now(): u64 {
-  const n = load<u64>(ICOUNT) - load<u64>(ICOUNT_BASE);
+  const n = load<u64>(ICOUNT) + <u64>CHUNK_DONE - load<u64>(ICOUNT_BASE);
   return load<u64>(CLOCK_NS) + ((n * <u64>load<u32>(NS_PER_INSN_FP)) >> 16);
 }
 
 // Rebase the clock at the current instruction count.
 function rebase(ns: u64): void {
   store<u64>(CLOCK_NS, ns);
-  store<u64>(ICOUNT_BASE, load<u64>(ICOUNT));
+  store<u64>(ICOUNT_BASE, load<u64>(ICOUNT) + <u64>CHUNK_DONE);
 }
 
 export function clock_init(ns_per_insn_fp: u32, deterministic: bool): void {

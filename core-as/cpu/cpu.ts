@@ -15,7 +15,6 @@ import {
 import { FAULTED, clear_fault } from "./fault";
 import { FATAL, clear_fatal } from "./fatal";
 import { SIGNAL, clear_signal, request_exit_check } from "./signal";
-import { NEXT_EIP, set_next_eip } from "./fetch";
 import { decode } from "./decode";
 import { dispatch } from "./gen/dispatch";
 import { handle_fault, deliver, SRC_EXT } from "./interrupt";
@@ -24,7 +23,7 @@ import { tlb_flush_all } from "./tlb";
 import { get_eflags, F_IF, F_TF } from "./flags";
 import { S_CS } from "./regs";
 import { pic_acknowledge } from "../bus/irq";
-import { clock_deadline_reached, clock_next_deadline, run_due_events, insns_until_deadline } from "../time";
+import { CHUNK_DONE, clock_deadline_reached, clock_next_deadline, run_due_events, insns_until_deadline } from "../time";
 import { set_a20 } from "../bus/sysports";
 
 // CPU signature reported in EDX at reset and by CPUID leaf 1: family 6, model 1, stepping 9
@@ -90,21 +89,26 @@ export let TRACE_ON: bool = false;
   store<u32>(TRACE_HEAD, h + 1);
 }
 
-// Execute one instruction (or deliver the exception it raised).
-// Returns true on a triple fault.
-export function step(): bool {
+// Execute one instruction (or deliver the exception it raised), without counting it: the
+// callers add to ICOUNT. Returns true on a triple fault.
+@inline function execute(): bool {
   const eip = load<u32>(EIP);
   store<u32>(INSN_EIP, eip);
   store<u32>(INSN_ESP, load<u32>(REG_ESP));
   if (TRACE_ON) trace(load<u32>(SEG_BASE + (S_CS << 2)) + eip);
-  set_next_eip(eip);
-  if (decode()) {
-    store<u32>(EIP, NEXT_EIP);
-    dispatch();
-  }
-  store<u64>(ICOUNT, load<u64>(ICOUNT) + 1);
+  if (decode(eip)) dispatch();
   if (FAULTED) return handle_fault();
   return false;
+}
+
+@inline function count(n: i32): void {
+  store<u64>(ICOUNT, load<u64>(ICOUNT) + <u64>n);
+}
+
+export function step(): bool {
+  const r = execute();
+  count(1);
+  return r;
 }
 
 function triple_fault(): i32 {
@@ -175,11 +179,17 @@ export function run(budget: i32): i32 {
     // the hot loop, up to the next device event at most
     let chunk = insns_until_deadline();
     if (chunk > left) chunk = left;
-    let done = 0;
+    // CHUNK_DONE is a global so that clock_now() sees instructions of the running chunk
+    let tf = false;
+    CHUNK_DONE = 0;
     do {
-      if (step()) return triple_fault();
-      done++;
-    } while (done < chunk && SIGNAL == 0);
+      CHUNK_DONE++;
+      tf = execute();
+    } while (!tf && CHUNK_DONE < chunk && SIGNAL == 0);
+    const done = CHUNK_DONE;
+    CHUNK_DONE = 0;
+    count(done);
+    if (tf) return triple_fault();
     left -= done;
     if (load<u32>(HALTED) != 0) request_exit_check();
   }

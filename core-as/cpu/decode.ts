@@ -5,8 +5,8 @@
 //
 // Prefixes (SDM vol.2 §2.1.1): 66 operand size, 67 address size, segment overrides, F0 lock,
 // F2/F3 repeat. An instruction longer than 15 bytes is #GP(0) (SDM vol.2 §2.3.11).
-import { MODE, MODE_CODE32, FETCH_BUF } from "../state";
-import { NEXT_EIP, set_next_eip, prefill, fetch_fault } from "./fetch";
+import { MODE, MODE_CODE32, FETCH_BUF, EIP } from "../state";
+import { prefill, fetch_fault } from "./fetch";
 import { FW_START, FW_LEN, FW_HOST } from "./fetch_window";
 import { reg32, reg16, S_DS, S_SS } from "./regs";
 import { FAULTED, raise, EXC_GP } from "./fault";
@@ -19,14 +19,16 @@ export let SEG_OVR: i32 = -1; // segment override prefix, -1 if none
 export let REP: i32 = 0; // 0, 0xF2 (repne) or 0xF3 (rep/repe)
 export let LOCK: bool = false;
 export let OP: i32 = 0; // 0x000..0x0FF one-byte, 0x100..0x1FF the 0F map
-export let MODRM: i32 = 0;
 export let MOD: i32 = 0; // modrm.mod
 export let REG: i32 = 0; // modrm.reg (the opcode extension for groups)
 export let RM: i32 = 0; // modrm.rm
 export let EA: u32 = 0; // effective address offset (masked to the address size)
 export let IMM: u32 = 0; // first immediate (zero-extended; Jb/Ib users sign-extend)
 export let IMM2: u32 = 0; // second immediate (enter's Ib, far pointer's selector)
-export let INSN_START: u32 = 0; // EIP of the first prefix byte
+// True when the prefix globals above differ from their defaults (set by a prefix, or by a
+// change of the code size: update_mode() calls prefixes_reset()).
+let PREFIXES_SET: bool = true;
+export function prefixes_reset(): void { PREFIXES_SET = true; }
 export let EA_BASE_ESP: bool = false; // the memory operand's base register is ESP (POP r/m needs it)
 
 @inline export function is_mem(): bool { return MOD != 3; }
@@ -95,11 +97,9 @@ export let EA_BASE_ESP: bool = false; // the memory operand's base register is E
   return p;
 }
 
-// Read prefixes, opcode, ModRM and immediates for the instruction at NEXT_EIP and leave
-// NEXT_EIP after it. Returns false after raising a fault (fetch, or longer than 15 bytes).
-export function decode(): bool {
-  const eip = NEXT_EIP;
-  INSN_START = eip;
+// Read prefixes, opcode, ModRM and immediates for the instruction at eip and set EIP to the
+// next instruction. Returns false after raising a fault (fetch, or longer than 15 bytes).
+@inline export function decode(eip: u32): bool {
   const d = eip - FW_START;
   let base: usize;
   let avail: u32 = 16;
@@ -112,15 +112,20 @@ export function decode(): bool {
   }
   let p = base;
   const c32 = (load<u32>(MODE) & MODE_CODE32) != 0;
-  O32 = c32;
-  A32 = c32;
-  SEG_OVR = -1;
-  REP = 0;
-  LOCK = false;
+  if (PREFIXES_SET) {
+    // most instructions have no prefix: the defaults are only restored after one that had
+    O32 = c32;
+    A32 = c32;
+    SEG_OVR = -1;
+    REP = 0;
+    LOCK = false;
+    PREFIXES_SET = false;
+  }
   let op = <u32>load<u8>(p);
   p += 1;
   let info = <u32>load<u8>(DECODE_INFO + op);
   while (info & DI_PREFIX) {
+    PREFIXES_SET = true;
     switch (op) {
       case 0x66: O32 = !c32; break;
       case 0x67: A32 = !c32; break;
@@ -153,7 +158,6 @@ export function decode(): bool {
   if (info & DI_MODRM) {
     const m = <u32>load<u8>(p);
     p += 1;
-    MODRM = m;
     MOD = m >> 6;
     REG = (m >> 3) & 7;
     RM = m & 7;
@@ -182,9 +186,7 @@ export function decode(): bool {
   const len = <u32>(p - base);
   if (len > avail) { fetch_fault(eip + avail); return false; }
   if (len > 15) { raise(EXC_GP, 0, true); return false; }
-  set_next_eip(eip + len);
+  store<u32>(EIP, eip + len);
   return true;
 }
 
-// Length of the decoded instruction (for traces and the decoder-length test).
-@inline export function insn_length(): u32 { return NEXT_EIP - INSN_START; }

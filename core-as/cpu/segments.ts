@@ -7,6 +7,7 @@ import { SEG_SEL, SEG_BASE, SEG_LIMIT, SEG_ATTR, SEG_MIN, SEG_MAX, SEG_OK, MODE,
 import { S_CS, S_SS } from "./regs";
 import { reset_fetch_window } from "./fetch_window";
 import { update_tlb_masks } from "./tlb";
+import { prefixes_reset } from "./decode";
 
 // SEG_ATTR layout: descriptor bits 40..55 >> 8, i.e. bits 0-3 type, 4 S, 5-6 DPL, 7 P,
 // 12 AVL, 14 D/B, 15 G.
@@ -71,6 +72,7 @@ export function update_mode(): void {
   if (((old ^ m) & (MODE_PE | MODE_VM)) != 0) for (let s = 0; s < 6; s++) seg_update_checks(s);
   update_tlb_masks();
   reset_fetch_window();
+  prefixes_reset();
 }
 
 export function set_cpl(c: u32): void {
