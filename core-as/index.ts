@@ -4,7 +4,7 @@
 // state.ts, which the host imports too.
 import { EIP, MEM_SIZE, ROM_SIZE, CONFIG_FLAGS, PORT92, DEBUG_HEAD, DEBUG_TAIL, EXIT_REASON, ICOUNT } from "./state";
 import { cpu_reset, run as cpu_run, step as cpu_step } from "./cpu/cpu";
-import { port_claim } from "./bus/ports";
+import { port_claim, io_read8, io_read16, io_read32, io_write8, io_write16, io_write32 } from "./bus/ports";
 import { PORT_DEV_SYS } from "./bus/sysports";
 import { clock_init, clock_sync, clock_now, clock_skip_to, event_schedule, event_cancel, test_events_fired } from "./time";
 import { decode } from "./cpu/decode";
@@ -14,6 +14,7 @@ import { tlb_flush_all, update_tlb_masks } from "./cpu/tlb";
 import { reset_fetch_window } from "./cpu/fetch_window";
 import { get_eflags } from "./cpu/flags";
 import { set_intr } from "./bus/irq";
+import { devices_init } from "../devices/index";
 
 
 // AssemblyScript calls this on an internal assertion (debug build only; the release build has
@@ -38,6 +39,7 @@ export function init(mem_size: u32, rom_size: u32, flags: u32, ns_per_insn_fp: u
   port_claim(0x92, 1, PORT_DEV_SYS);
   port_claim(0xe9, 1, PORT_DEV_SYS);
   clock_init(ns_per_insn_fp, deterministic);
+  devices_init();
   cpu_reset();
 }
 
@@ -82,6 +84,18 @@ export function decode_length(eip: u32): u32 {
 }
 
 export function intr(level: bool): void { set_intr(level); }
+
+// Port access from the host, exactly as a guest IN/OUT reaches the devices (device tests).
+export function port_in(port: u32, size: i32): u32 {
+  if (size == 1) return io_read8(port);
+  if (size == 2) return io_read16(port);
+  return io_read32(port);
+}
+export function port_out(port: u32, size: i32, v: u32): void {
+  if (size == 1) io_write8(port, v);
+  else if (size == 2) io_write16(port, v);
+  else io_write32(port, v);
+}
 
 // Event queue access for the core's tests
 export function test_event_schedule(at: u64): void { event_schedule(15, at); }

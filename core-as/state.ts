@@ -10,10 +10,14 @@
 //                | null guard (unused)      |
 //   0x0000_1000  +--------------------------+
 //                | STATE: CPU, bus, clock   |  this table
+//   0x0000_2000  +--------------------------+
+//                | DEV_*: device registers  |  one block per PC device
 //   0x0000_4000  +--------------------------+
 //                | DEBUG_RING (port 0xE9)   |  64 KiB ring, drained by the host
 //   0x0001_0000  +--------------------------+
 //                | AssemblyScript statics   |  decode tables (asconfig memoryBase)
+//   0x0004_0000  +--------------------------+
+//                | QUEUES: host <-> devices |  serial, keyboard, mouse
 //   0x0010_0000  +--------------------------+
 //                | TLB: 1 Mi x u32          |  one entry per linear 4 KiB page
 //   0x0050_0000  +--------------------------+
@@ -138,10 +142,39 @@ export const CPUID_SIG = 0x1334;
 
 export const FETCH_BUF = 0x13d0; // 16 bytes + padding: code bytes read ahead by the decoder near a page end
 
-export const STATE_END = 0x1400;
+// ---- MTRRs (SDM vol.3 §11.11): stored and read back; with no caches to control they have no
+// other effect (CPUID reports MTRR so firmware and operating systems may program them)
+export const MTRR_VAR = 0x1400; // 8 x (PhysBase u64, PhysMask u64): MSRs 0x200..0x20F
+export const MTRR_FIX = 0x1480; // 11 x u64: MSRs 0x250, 0x258, 0x259, 0x268..0x26F
+
+export const STATE_END = 0x1500;
+
+// ---- PC device state blocks (issue: the PC platform). Each device keeps all of its registers
+// in its block; the layout inside a block is documented at the top of the device's file.
+export const DEV_PIC = 0x2000; // 0x100: two 8259A (master, slave) and the ELCR
+export const DEV_PIT = 0x2100; // 0x100: 8254 channels 0-2, port 0x61
+export const DEV_RTC = 0x2200; // 0x200: MC146818 registers, 128 bytes of CMOS (+128 extended)
+export const DEV_KBC = 0x2400; // 0x200: 8042 controller, PS/2 keyboard and mouse, their queues
+export const DEV_DMA = 0x2600; // 0x100: two 8237A and the page registers
+export const DEV_UART = 0x2700; // 4 x 0x80: 16550A COM1..COM4 (FIFOs inside)
+export const DEV_UART_SIZE = 0x80;
+export const DEV_FDC = 0x2900; // 0x100: 82077AA
+export const DEV_PCI = 0x2a00; // 0x400: configuration address and the functions' config spaces
+export const DEV_VGA = 0x2e00; // 0x800: VGA registers
+export const DEV_IDE = 0x3600; // 0x400: two IDE channels
+export const DEV_END = 0x4000;
 
 export const DEBUG_RING = 0x4000;
 export const DEBUG_RING_SIZE = 0xc000;
+
+// Host <-> device queues (bytes; each a ring with a u32 head and tail at its start, see
+// bus/queue.ts): serial output per COM port, serial input, keyboard and mouse input.
+export const QUEUES = 0x40000;
+export const QUEUE_SERIAL_OUT = 0x40000; // 4 x 0x4000 (COM1..COM4 transmit to the host)
+export const QUEUE_SERIAL_IN = 0x50000; // 4 x 0x1000 (host to COM1..COM4 receive)
+export const QUEUE_KEYS = 0x54000; // 0x1000: scancodes (set 2 make/break) from the host keyboard
+export const QUEUE_MOUSE = 0x55000; // 0x1000: mouse packets from the host (dx, dy, buttons, wheel)
+export const QUEUES_END = 0x60000;
 
 export const TLB = 0x100000;
 export const TLB_LIST = 0x500000;

@@ -16,6 +16,8 @@ export interface CoreExports {
   step(): number;
   decode_length(eip: number): number;
   intr(level: number): void;
+  port_in(port: number, size: number): number;
+  port_out(port: number, size: number, value: number): void;
   test_event_schedule(at: bigint): void;
   test_event_cancel(): void;
   test_event_count(): number;

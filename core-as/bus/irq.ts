@@ -5,6 +5,12 @@
 import { INTR, NMI } from "../state";
 import { request_exit_check } from "../cpu/signal";
 
+// A device's interrupt request line: level true = asserted. Routed to the interrupt
+// controller (the 8259A pair, devices/pic.ts, when it exists).
+export function irq_set(line: i32, level: bool): void {
+  // the PIC adds its input here
+}
+
 export function set_intr(level: bool): void {
   store<u32>(INTR, level ? 1 : 0);
   if (level) request_exit_check();
