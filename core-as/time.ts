@@ -97,7 +97,15 @@ export function run_due_events(): void {
   recompute();
 }
 
-// Event slots by device. Devices add their case when they are built.
+// Event slots by device. Devices add their case to fire() when they are built.
+export const EV_PIT = 0;
+export const EV_RTC = 1;
+export const EV_UART = 2; // 2..5: COM1..COM4
+export const EV_KBC = 6;
+export const EV_FDC = 7;
+export const EV_IDE = 8;
+export const EV_VGA = 9;
+export const EV_DMA = 10;
 export const EV_TEST = 15; // used by the core's own tests through the exported API
 
 // Number of events fired on the test slot (the tests check the queue with it).

@@ -132,7 +132,7 @@ export function load_seg_pm(s: i32, sel: u32): bool {
   return true;
 }
 
-// Suppress unused-import warnings of constants some builds fold away.
+// Tests on a SEG_ATTR value.
 @inline export function attr_is_code(attr: u32): bool { return (attr & (ATTR_S | ATTR_CODE)) == (ATTR_S | ATTR_CODE); }
 @inline export function attr_conforming(attr: u32): bool { return (attr & (ATTR_S | ATTR_CODE | ATTR_DC)) == (ATTR_S | ATTR_CODE | ATTR_DC); }
 @inline export function attr_writable_data(attr: u32): bool { return (attr & (ATTR_S | ATTR_CODE | ATTR_RW)) == (ATTR_S | ATTR_RW); }

@@ -32,7 +32,7 @@ export function write_flags_checked(v: u32, size: i32): void {
   const nf = (old & keep) | (v & ~keep);
   set_eflags_raw(nf & ~F_RF); // POPF clears RF
   update_tlb_masks(); // AC may have changed
-  if ((nf & F_IF) != 0) request_exit_check();
+  request_exit_check(); // IF may allow an interrupt, TF starts single-stepping
 }
 
 @inline export function popf(size: i32): void {
