@@ -2,7 +2,7 @@
 # Optional second opinion: run the ROMs on Bochs (apt-get install bochs bochsbios
 # vgabios).  Bochs models checks that QEMU/TCG leaves out (segment limits, #AC,
 # the EXT bit, ICEBP), so it can also run the -DHW_ONLY variants:
-#   tools/roms/bochs-check.sh [-v] [--hw] [name ...]
+#   tools/roms/bochs-check.sh [-v] [--hw] [name | path/to/rom.bin ...]
 # --hw assembles each named ROM with -DHW_ONLY into a temporary file first.
 cd "$(dirname "$0")/../.." || exit 2
 BOCHS=${BOCHS:-bochs}
@@ -24,6 +24,7 @@ trap 'rm -rf "$work"' EXIT
 rc=0
 for name in "$@"; do
     rom=$PWD/test/roms/$name.bin
+    case "$name" in *.bin) rom=$(cd "$(dirname "$name")" && pwd)/$(basename "$name"); name=$(basename "$name" .bin) ;; esac
     if [ "$hw" = 1 ]; then
         rom=$work/$name-hw.bin
         nasm -f bin -DHW_ONLY -I tools/roms/ -o "$rom" "tools/roms/$name.asm" || { rc=1; continue; }

@@ -10,7 +10,6 @@ SEL_NP_CODE     equ SEL_FREE+0x18   ; code, not present
 SEL_BADTSS      equ SEL_FREE+0x20   ; TSS descriptor with limit 0x50 (< 0x67)
 SEL_CODE32_R1   equ SEL_FREE+0x28+1 ; DPL1 flat code
 SEL_RO_DATA     equ SEL_FREE+0x30   ; read-only data
-SEL_CODE16_R3   equ SEL_FREE+0x38+3 ; unused
 SEL_LIM_DATA    equ SEL_FREE+0x40   ; RW data base 0 limit 0xFFF (byte granular)
 SEL_LIM_STK_R3  equ SEL_FREE+0x48+3 ; ring-3 stack base 0 limit 0xFFFF
 SEL_LDT         equ SEL_FREE+0x50   ; LDT descriptor (3 entries at LDT_ADDR)
@@ -24,7 +23,7 @@ TEXT16
 bits 16
 reset_entry:
         POST    0x01
-        call    init16
+        INIT16
         MSG     "exceptions: start", 10
 
         ; ------------------------------------------------ real mode (IVT path)

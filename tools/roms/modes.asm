@@ -25,6 +25,7 @@ reset_entry:
         mov     [RESET_SAVE+28], esp
         mov     eax, cr0
         mov     [RESET_SAVE+32], eax
+        mov     sp, RM_STACK_TOP                ; SS is 0 at reset
         pushfd
         pop     dword [RESET_SAVE+36]
         mov     ax, cs
@@ -34,7 +35,7 @@ reset_entry:
         mov     ax, ss
         mov     [RESET_SAVE+44], ax
         POST    0x01
-        call    init16
+        INIT16
         MSG     "modes: start", 10
 
         ; ------------------------------------------------ reset state
@@ -379,6 +380,17 @@ rm_back:
         CHECKM  eax, 0xFFFF, SEL_DATA32, "rm2-fs-selector"
         ; unreal mode: FS still has base 0 and a 4 GiB limit
         CHECK   [fs:dword 0x00200000], 0x0BADCAFE, "rm2-unreal-read"
+%ifdef HW_ONLY
+        ; Left out by default: DS was reloaded with a 64 KiB limit before PE was
+        ; cleared, so an offset above 0xFFFF faults (#GP, vector 13 through the
+        ; IVT) while FS (4 GiB) does not - SDM vol.3 20.1.1 "Address Translation
+        ; in Real-Address Mode" / 5.3 "Limit Checking".  QEMU 7.2 TCG performs
+        ; no segment-limit checks.
+        TRY     .lim
+.limf:  mov     eax, [dword 0x10000]
+        NOEXC   "rm2-ds-64k-limit"
+.lim:   EXPECT  13, -1, .limf, "rm2-ds-64k-limit"
+%endif
         ; real-mode segment loads use selector*16 again
         mov     ax, 0x2000
         mov     es, ax

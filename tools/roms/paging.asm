@@ -29,7 +29,7 @@ TEXT16
 bits 16
 reset_entry:
         POST    0x01
-        call    init16
+        INIT16
         MSG     "paging: start", 10
         ENTER_PM32 pm_entry
 

@@ -2,7 +2,7 @@
 # Run every built ROM (test/roms/*.bin, or the ROMs named on the command line)
 # on QEMU/TCG and report whether its debug-port output ends in "PASS".
 # Exit status is non-zero if any ROM does not pass.
-#   usage: tools/roms/qemu-check.sh [-v] [name ...]
+#   usage: tools/roms/qemu-check.sh [-v] [name | path/to/rom.bin ...]
 cd "$(dirname "$0")/../.." || exit 2
 QEMU=${QEMU:-qemu-system-i386}
 TMO=${TMO:-20}
@@ -16,10 +16,11 @@ trap 'rm -rf "$work"' EXIT
 rc=0
 for name in "$@"; do
     rom=test/roms/$name.bin
+    case "$name" in *.bin) rom=$name; name=$(basename "$name" .bin) ;; esac
     out=$work/$name.txt
     : > "$out"
     # -no-reboot: a triple fault ends QEMU instead of looping through reset
-    timeout "$TMO" "$QEMU" -bios "$rom" -m 32 -display none -nodefaults \
+    timeout "$TMO" "$QEMU" -accel tcg -bios "$rom" -m 32 -display none -nodefaults \
         -no-reboot -debugcon "file:$out" 2>"$work/$name.err" &
     pid=$!
     # poll until the ROM has printed its final line (PASS or FAIL ...) or QEMU exits

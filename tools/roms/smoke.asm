@@ -6,7 +6,7 @@ TEXT16
 bits 16
 reset_entry:
         POST    0x01
-        call    init16
+        INIT16
         MSG     "smoke: start", 10
 
         ; ---- mov / add / flags
@@ -99,6 +99,9 @@ reset_entry:
         POST    0x06
         mov     word [0x40*4], int40_handler
         mov     word [0x40*4+2], 0xF000
+        mov     al, 0xFF                            ; mask both PICs before IF=1
+        out     0x21, al
+        out     0xA1, al
         mov     ax, 0x0100
         sti
         mov     cx, 0x77
