@@ -61,7 +61,7 @@ function parseArgs(argv: string[]): Args {
       }
       case "--until": {
         const v = value();
-        try { a.until = new RegExp(v); } catch (e) { throw new UsageError(`--until ${v}: not a valid regular expression (${(e as Error).message})`); }
+        try { a.until = new RegExp(v, "m"); } catch (e) { throw new UsageError(`--until ${v}: not a valid regular expression (${(e as Error).message})`); }
         break;
       }
       case "--timeout": {

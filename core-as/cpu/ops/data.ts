@@ -1,5 +1,5 @@
 // MOV and friends, conversions, exchanges, CMOVcc/SETcc, flag instructions (SDM vol.2).
-import { IMM, OP, EA, SEG, MOD, REG, RM, A32 } from "../decode";
+import { IMM, OP, EA, SEG, MOD, REG, RM, A32, O32 } from "../decode";
 import { readE, writeE, rmwE, readG, writeG } from "../operand";
 import { reg, set_reg, reg8, set_reg8, reg16, reg32, set_reg16, set_reg32, size_mask, sign_extend, R_EAX, R_EDX, R_EBX, R_ECX } from "../regs";
 import { read, write, read8, read32, write32, probe_write } from "../memory";
@@ -105,9 +105,12 @@ export function cmpxchg8b_M(): void {
   store<u32>(EFLAGS, f);
 }
 
+// With a 16-bit operand the result is undefined (SDM vol.2 BSWAP); Intel and AMD hardware
+// clear the low word, and so does this.
 export function bswap_Z(): void {
   const r = OP & 7;
-  set_reg32(r, bswap<u32>(reg32(r)));
+  if (O32) set_reg32(r, bswap<u32>(reg32(r)));
+  else set_reg16(r, 0);
 }
 
 @inline export function cbw(size: i32): void {

@@ -22,9 +22,9 @@ export const SH_SAL = 6;
 export const SH_SAR = 7;
 
 // Rotates change only CF and OF; SF ZF AF PF keep their values.
-@inline function rot_flags(cf: u32, of: u32): void {
+@inline function rot_flags(cf: u32, ovf: u32): void {
   const f = get_eflags();
-  store<u32>(EFLAGS, (f & ~(F_CF | F_OF)) | (cf & 1) | ((of & 1) << 11));
+  store<u32>(EFLAGS, (f & ~(F_CF | F_OF)) | (cf & 1) | ((ovf & 1) << 11));
 }
 
 // Compute op(a, c) for a nonzero masked count c (1..31) and set the flags; returns the
@@ -128,8 +128,8 @@ export const SH_SAR = 7;
     }
   }
   // OF: a sign change for 1-bit shifts (SDM); the same formulas for longer shifts
-  const of = left ? ((r >>> sb) ^ cf) & 1 : (((r << 1) ^ r) >>> sb) & 1;
-  lazy_result(size, r, cf | (of << 11));
+  const ovf = left ? ((r >>> sb) ^ cf) & 1 : (((r << 1) ^ r) >>> sb) & 1;
+  lazy_result(size, r, cf | (ovf << 11));
   return r;
 }
 
