@@ -1,6 +1,6 @@
 // ADD OR ADC SBB AND SUB XOR CMP, TEST, INC DEC NEG NOT (SDM vol.2). Results set lazy flags.
 import { IMM, OP } from "../decode";
-import { readE, writeE, rmwE, readG, writeG } from "../operand";
+import { readE, writeE, rmwE, writeRMW, readG, writeG } from "../operand";
 import { reg, set_reg, size_mask, sign_extend } from "../regs";
 import { FAULTED } from "../fault";
 import { lazy_arith, set_lazy, get_cf, LOP_ADD, LOP_ADC, LOP_SUB, LOP_SBB, LOP_LOGIC, F_ARITH, F_CF } from "../flags";
@@ -51,7 +51,7 @@ export const ALU_CMP = 7;
   }
   const a = rmwE(size);
   if (FAULTED) return;
-  writeE(size, alu(size, op, a, b));
+  writeRMW(size, alu(size, op, a, b));
 }
 
 @inline export function alu_GE(size: i32, op: i32): void {
@@ -75,7 +75,7 @@ export const ALU_CMP = 7;
   }
   const a = rmwE(size);
   if (FAULTED) return;
-  writeE(size, alu(size, op, a, b));
+  writeRMW(size, alu(size, op, a, b));
 }
 
 @inline export function alu_EI(size: i32, op: i32): void {
@@ -108,7 +108,7 @@ export const ALU_CMP = 7;
 @inline export function not_E(size: i32): void {
   const a = rmwE(size);
   if (FAULTED) return;
-  writeE(size, ~a & size_mask(size));
+  writeRMW(size, ~a & size_mask(size));
 }
 
 @inline export function neg_E(size: i32): void {
@@ -116,7 +116,7 @@ export const ALU_CMP = 7;
   if (FAULTED) return;
   const r = (0 - a) & size_mask(size);
   lazy_arith(LOP_SUB, size, 0, a, r);
-  writeE(size, r);
+  writeRMW(size, r);
 }
 
 // INC and DEC leave CF alone: it is made concrete first and kept out of the lazy mask.
@@ -141,5 +141,5 @@ export const ALU_CMP = 7;
 @inline export function incdec_E(size: i32, dec: bool): void {
   const a = rmwE(size);
   if (FAULTED) return;
-  writeE(size, incdec(size, a, dec));
+  writeRMW(size, incdec(size, a, dec));
 }

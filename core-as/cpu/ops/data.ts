@@ -1,6 +1,6 @@
 // MOV and friends, conversions, exchanges, CMOVcc/SETcc, flag instructions (SDM vol.2).
 import { IMM, OP, EA, SEG, MOD, REG, RM, A32, O32 } from "../decode";
-import { readE, writeE, rmwE, readG, writeG } from "../operand";
+import { readE, writeE, rmwE, writeRMW, readG, writeG } from "../operand";
 import { reg, set_reg, reg8, set_reg8, reg16, reg32, set_reg16, set_reg32, size_mask, sign_extend, R_EAX, R_EDX, R_EBX, R_ECX } from "../regs";
 import { read, write, read8, read32, write32, probe_write } from "../memory";
 import { FAULTED } from "../fault";
@@ -49,7 +49,7 @@ import { EFLAGS, LF_MASK } from "../../state";
   const a = rmwE(size);
   if (FAULTED) return;
   const b = readG(size);
-  writeE(size, b);
+  writeRMW(size, b);
   writeG(size, a);
 }
 
@@ -69,7 +69,7 @@ export function nop_E(): void {} // hint NOP: the operand is decoded but not acc
   const b = readG(size);
   const r = alu(size, ALU_ADD, a, b);
   writeG(size, a);
-  writeE(size, r);
+  writeRMW(size, r);
 }
 
 // CMPXCHG always writes the destination (the old value when unequal), SDM vol.2 CMPXCHG.
@@ -78,9 +78,9 @@ export function nop_E(): void {} // hint NOP: the operand is decoded but not acc
   if (FAULTED) return;
   const acc = reg(size, R_EAX);
   alu(size, ALU_CMP, acc, d);
-  if (acc == d) writeE(size, readG(size));
+  if (acc == d) writeRMW(size, readG(size));
   else {
-    writeE(size, d);
+    writeRMW(size, d);
     set_reg(size, R_EAX, d);
   }
 }

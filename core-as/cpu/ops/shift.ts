@@ -6,7 +6,7 @@
 // Flags the manuals leave undefined are set the way P6-family hardware does (the formulas
 // Bochs uses for it): OF is computed from the result for every nonzero count, AF is cleared.
 import { readG } from "../operand";
-import { rmwE, writeE } from "../operand";
+import { rmwE, writeRMW, writeE } from "../operand";
 import { size_mask, sign_extend } from "../regs";
 import { FAULTED } from "../fault";
 import { get_eflags, lazy_result, F_CF, F_OF } from "../flags";
@@ -99,7 +99,7 @@ export const SH_SAR = 7;
   const c = count & 31;
   if (c == 0) return;
   const r = shift(size, op, a, c);
-  writeE(size, r);
+  writeRMW(size, r);
 }
 
 // SHLD/SHRD: for 16-bit operands with a count above 16 the manuals leave the result and the
@@ -138,7 +138,7 @@ export const SH_SAR = 7;
   if (FAULTED) return;
   const c = count & 31;
   if (c == 0) return;
-  writeE(size, dshift(size, true, d, readG(size), c));
+  writeRMW(size, dshift(size, true, d, readG(size), c));
 }
 
 @inline export function shrd_E(size: i32, count: u32): void {
@@ -146,5 +146,5 @@ export const SH_SAR = 7;
   if (FAULTED) return;
   const c = count & 31;
   if (c == 0) return;
-  writeE(size, dshift(size, false, d, readG(size), c));
+  writeRMW(size, dshift(size, false, d, readG(size), c));
 }

@@ -11,7 +11,7 @@ import {
   MSR_BIOS_SIGN, MTRR_DEF_TYPE, MSR_PAT, MTRR_VAR, MTRR_FIX, CPUID_SIG, SEG_BASE, SEG_SEL,
 } from "../../state";
 import { MOD, RM, REG, SEG, EA, O32 } from "../decode";
-import { readE, writeE, rmwE, readG } from "../operand";
+import { readE, writeE, rmwE, writeRMW, readG } from "../operand";
 import { reg32, set_reg32, set_reg16, pm_not_v86, protected_mode, seg_sel, R_EAX, R_ECX, R_EDX, R_EBX, S_CS, S_SS, S_LDTR, S_TR } from "../regs";
 import { read16, read32, write16, write32, probe_write, sys_write8 } from "../memory";
 import { FAULTED, raise, gp, np, ud, EXC_DB } from "../fault";
@@ -24,6 +24,7 @@ import { get_eflags, set_eflags_raw, set_flag, F_ZF, F_VM, F_IF, F_RF } from "..
 import { tlb_flush_all, tlb_flush_page } from "../tlb";
 import { load_pdptes } from "../paging";
 import { request_exit_check } from "../signal";
+import { debug_update } from "../debug";
 
 // CPUID leaf 1 EDX reports the x87 only once it exists (another part of the core).
 export const CPUID_HAS_FPU: bool = false;
@@ -190,7 +191,7 @@ export function arpl_EG(): void {
   if (FAULTED) return;
   const s = readG(16);
   if ((d & 3) < (s & 3)) {
-    writeE(16, (d & ~3) | (s & 3));
+    writeRMW(16, (d & ~3) | (s & 3));
     set_flag(F_ZF, true);
   } else set_flag(F_ZF, false);
 }
@@ -353,6 +354,7 @@ export function mov_DR(): void {
   if (r == 6) v = (v & 0xe00f) | 0xffff0ff0;
   else if (r == 7) v = (v & 0xffff23ff) | 0x400;
   store<u32>(DR + (r << 2), v);
+  if (r != 6) debug_update();
 }
 
 // ---------------------------------------------------------------- MSRs, TSC, PMCs
