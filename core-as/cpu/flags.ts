@@ -170,7 +170,45 @@ export function set_flag(flag: u32, on: bool): void {
 }
 
 // The 16 conditions of Jcc/SETcc/CMOVcc (low nibble of the opcode), SDM vol.2 appendix B.1.4.
+// After CMP/SUB (all six flags lazy) the condition is a comparison of the operands, and after
+// a logic operation (TEST/AND/OR/XOR: CF = OF = 0) one of the result: both are decided here
+// without computing any flag.
 export function condition(cc: i32): bool {
+  if (load<u32>(LF_MASK) == F_ARITH) {
+    const op = load<u32>(LF_OP);
+    const bit = load<u32>(LF_SIZE);
+    const shift = 31 - bit; // moves the operand's sign bit to bit 31
+    if (op == LOP_SUB && cc >= 2) {
+      const a = load<u32>(LF_SRC1) << shift;
+      const b = load<u32>(LF_SRC2) << shift;
+      let r: bool;
+      switch (cc >> 1) {
+        case 1: r = a < b; break; // b
+        case 2: r = a == b; break; // z
+        case 3: r = a <= b; break; // be
+        case 4: r = <i32>(a - b) < 0; break; // s
+        case 5: r = parity(load<u32>(LF_RES)) != 0; break; // p
+        case 6: r = <i32>a < <i32>b; break; // l
+        default: r = <i32>a <= <i32>b; break; // le
+      }
+      return (cc & 1) ? !r : r;
+    }
+    if (op == LOP_LOGIC) {
+      const v = <i32>(load<u32>(LF_RES) << shift);
+      let r: bool;
+      switch (cc >> 1) {
+        case 0: r = false; break; // o
+        case 1: r = false; break; // b
+        case 2: r = v == 0; break; // z
+        case 3: r = v == 0; break; // be
+        case 4: r = v < 0; break; // s
+        case 5: r = parity(load<u32>(LF_RES)) != 0; break; // p
+        case 6: r = v < 0; break; // l: SF != OF with OF = 0
+        default: r = v <= 0; break; // le
+      }
+      return (cc & 1) ? !r : r;
+    }
+  }
   let r: bool;
   switch (cc >> 1) {
     case 0: r = get_of(); break;
