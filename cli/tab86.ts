@@ -121,11 +121,11 @@ export async function main(argv: string[]): Promise<number> {
   switch (result.end) {
     case "matched": status = 0; break;
     case "timeout":
-      out(2, args.until ? `tab86: timeout after ${args.timeout} s: ${args.until} did not appear\n` : `tab86: stopped after ${args.timeout} s\n`);
+      out(2, args.until ? `tab86: timeout after ${args.timeout} s: "${args.until.source}" did not appear\n` : `tab86: stopped after ${args.timeout} s\n`);
       status = args.until ? 1 : 0;
       break;
     case "halted":
-      if (args.until) { out(2, `tab86: the guest halted with interrupts off before ${args.until} appeared\n`); status = 1; }
+      if (args.until) { out(2, `tab86: the guest halted with interrupts off before "${args.until.source}" appeared\n`); status = 1; }
       break;
     case "triple-fault":
       out(2, `tab86: triple fault (the guest could not deliver an exception); machine state:\n${machine.dump()}\n`);

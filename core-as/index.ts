@@ -13,8 +13,14 @@ import { update_mode, seg_update_checks, set_cpl } from "./cpu/segments";
 import { tlb_flush_all, update_tlb_masks } from "./cpu/tlb";
 import { reset_fetch_window } from "./cpu/fetch_window";
 import { get_eflags } from "./cpu/flags";
-import { set_intr } from "./bus/irq";
+import { debug_update } from "./cpu/debug";
+import { set_intr, irq_set, pic_acknowledge } from "./bus/irq";
 import { devices_init } from "../devices/index";
+import { kbc_host_input } from "../devices/kbc";
+import { dma_request, dma_write_to_memory, dma_read_from_memory, dma_terminal_count, DMA_TEST_BUF } from "../devices/dma";
+import { rtc_set_time, rtc_irq_level } from "../devices/rtc";
+import { uart_host_input, uart_irq_level } from "../devices/uart";
+export { cmos_set, cmos_get, cmos_update_checksum, nmi_masked } from "../devices/rtc";
 
 
 // AssemblyScript calls this on an internal assertion (debug build only; the release build has
@@ -27,7 +33,8 @@ export function abort_handler(msg: usize, file: usize, line: u32, col: u32): voi
 }
 
 // Set up a machine with mem_size bytes of RAM and a rom_size-byte ROM (already copied to ROM).
-export function init(mem_size: u32, rom_size: u32, flags: u32, ns_per_insn_fp: u32, deterministic: bool): void {
+// The RTC starts at rtc_start_seconds since 1970-01-01 00:00:00 and runs with virtual time.
+export function init(mem_size: u32, rom_size: u32, flags: u32, ns_per_insn_fp: u32, deterministic: bool, rtc_start_seconds: f64): void {
   store<u32>(MEM_SIZE, mem_size);
   store<u32>(ROM_SIZE, rom_size);
   store<u32>(CONFIG_FLAGS, flags);
@@ -40,6 +47,7 @@ export function init(mem_size: u32, rom_size: u32, flags: u32, ns_per_insn_fp: u
   port_claim(0xe9, 1, PORT_DEV_SYS);
   clock_init(ns_per_insn_fp, deterministic);
   devices_init();
+  rtc_set_time(rtc_start_seconds);
   cpu_reset();
 }
 
@@ -62,6 +70,7 @@ export function state_changed(): void {
   update_tlb_masks();
   tlb_flush_all(true);
   reset_fetch_window();
+  debug_update(); // re-arm DR7 breakpoints from the restored debug registers
 }
 
 export function set_cpl_from_state(c: u32): void { set_cpl(c); }
@@ -101,3 +110,33 @@ export function port_out(port: u32, size: i32, v: u32): void {
 export function test_event_schedule(at: u64): void { event_schedule(15, at); }
 export function test_event_cancel(): void { event_cancel(15); }
 export function test_event_count(): u32 { return test_events_fired; }
+
+// Interrupt lines for the PIC's tests: drive IRQ line 0-15 as a device would, and run one
+// interrupt acknowledge cycle as the CPU does (returns the vector).
+export function test_irq(line: i32, level: bool): void { irq_set(line, level); }
+export function test_inta(): i32 { return pic_acknowledge(); }
+
+// The host added bytes to COM n+1's input queue (QUEUE_SERIAL_IN + n * 0x1000).
+export function serial_input(n: u32): void { uart_host_input(n); }
+
+// Test hook: the level the RTC (line 8) or the UARTs (lines 3, 4) drive on an IRQ line.
+export function test_irq_level(line: i32): u32 {
+  if (line == 8) return rtc_irq_level() ? 1 : 0;
+  return uart_irq_level(line) ? 1 : 0;
+}
+
+// The host added bytes to QUEUE_KEYS (scancode set 2) or records to QUEUE_MOUSE.
+export function input_ready(): void { kbc_host_input(); }
+
+// Test hooks for the DMA device API: a 256-byte buffer in linear memory, the DREQ line, and
+// the two transfer directions a device uses (returns bytes moved; bit 16 set at terminal count).
+export function test_dma_buffer(): usize { return DMA_TEST_BUF; }
+export function test_dma_request(ch: u32, on: bool): void { dma_request(ch, on); }
+export function test_dma_to_memory(ch: u32, len: i32): i32 {
+  const n = dma_write_to_memory(ch, DMA_TEST_BUF, len < 256 ? len : 256);
+  return n | (dma_terminal_count(ch) ? 0x10000 : 0);
+}
+export function test_dma_from_memory(ch: u32, len: i32): i32 {
+  const n = dma_read_from_memory(ch, DMA_TEST_BUF, len < 256 ? len : 256);
+  return n | (dma_terminal_count(ch) ? 0x10000 : 0);
+}

@@ -8,6 +8,10 @@
 // earliest one is reached, and an idle hlt reports the earliest deadline so the host can sleep.
 import { ICOUNT, CLOCK_NS, ICOUNT_BASE, NS_PER_INSN_FP, EVENTS, EVENT_SLOTS, DETERMINISTIC } from "./state";
 import { request_exit_check } from "./cpu/signal";
+import { kbc_event } from "../devices/kbc";
+import { pit_event } from "../devices/pit";
+import { rtc_event } from "../devices/rtc";
+import { uart_event } from "../devices/uart";
 
 // The earliest deadline, cached (u64 max when none).
 let next_deadline: u64 = 0xffffffffffffffff;
@@ -114,6 +118,10 @@ export let test_events_fired: u32 = 0;
 function fire(slot: i32, t: u64): void {
   switch (slot) {
     case EV_TEST: test_events_fired++; break;
+    case EV_PIT: pit_event(); break;
+    case EV_KBC: kbc_event(); break;
+    case EV_RTC: rtc_event(); break;
+    case EV_UART: case EV_UART + 1: case EV_UART + 2: case EV_UART + 3: uart_event(<u32>(slot - EV_UART)); break;
     default: break;
   }
 }

@@ -4,6 +4,19 @@
 // Port and MMIO accesses reach a device through the switch statements in bus/ports.ts and
 // bus/mmio.ts, timer events through fire() in time.ts, and interrupts go out through
 // irq_set() in bus/irq.ts: a device never sees the CPU.
+import { pic_init } from "./pic";
+import { pit_init } from "./pit";
+import { rtc_init } from "./rtc";
+import { uart_init } from "./uart";
+import { kbc_init } from "./kbc";
+import { dma_init } from "./dma";
+
 export function devices_init(): void {
+  pic_init(); // first: the others may drive IRQ lines from their init
+  pit_init();
+  kbc_init();
+  dma_init();
+  rtc_init();
+  uart_init();
   // devices add their init calls here
 }

@@ -4,7 +4,7 @@
 import * as S from "../core-as/state.js";
 
 export interface CoreExports {
-  init(memSize: number, romSize: number, flags: number, nsPerInsnFp: number, deterministic: number): void;
+  init(memSize: number, romSize: number, flags: number, nsPerInsnFp: number, deterministic: number, rtcStartSeconds: number): void;
   run(budget: number): number;
   reset(): void;
   sync_clock(wallNs: bigint): void;
@@ -21,6 +21,19 @@ export interface CoreExports {
   test_event_schedule(at: bigint): void;
   test_event_cancel(): void;
   test_event_count(): number;
+  test_irq(line: number, level: number): void;
+  test_inta(): number;
+  input_ready(): void;
+  test_dma_buffer(): number;
+  test_dma_request(ch: number, on: number): void;
+  test_dma_to_memory(ch: number, len: number): number;
+  test_dma_from_memory(ch: number, len: number): number;
+  serial_input(n: number): void;
+  test_irq_level(line: number): number;
+  cmos_set(index: number, value: number): void;
+  cmos_get(index: number): number;
+  cmos_update_checksum(): void;
+  nmi_masked(): number;
 }
 
 export interface MachineOptions {
@@ -34,6 +47,9 @@ export interface MachineOptions {
   stopOnTripleFault?: boolean;
   /** nanoseconds of virtual time per instruction in deterministic mode (default 10) */
   nsPerInstruction?: number;
+  /** the RTC's time at power-on, kept by the chip as UTC (default: now, or 2000-01-01
+   * 00:00:00 UTC with deterministic); it then advances with virtual time */
+  rtcStart?: Date;
 }
 
 export const MIN_MEM_MIB = 1;
@@ -99,7 +115,8 @@ export class Machine {
     machine = new Machine(memory, instance.exports as unknown as CoreExports, options);
     machine.u8.set(options.rom, S.ROM);
     const nsPerInsn = options.nsPerInstruction ?? 10;
-    machine.core.init(memSize, options.rom.length, options.stopOnTripleFault ? 1 : 0, Math.round(nsPerInsn * 65536), options.deterministic ? 1 : 0);
+    const rtcStart = options.rtcStart ?? (options.deterministic ? new Date(Date.UTC(2000, 0, 1)) : new Date());
+    machine.core.init(memSize, options.rom.length, options.stopOnTripleFault ? 1 : 0, Math.round(nsPerInsn * 65536), options.deterministic ? 1 : 0, rtcStart.getTime() / 1000);
     return machine;
   }
 
@@ -127,6 +144,71 @@ export class Machine {
     for (let i = 0; tail + i !== head; i++) bytes[i] = this.u8[S.DEBUG_RING + ((tail + i) % S.DEBUG_RING_SIZE)];
     this.w32(S.DEBUG_TAIL, head);
     return this.debugDecoder.decode(bytes);
+  }
+
+  /** Bytes the guest transmitted on COM n+1 (n = 0..3) since the last call. */
+  serialOut(n: number): Uint8Array {
+    const q = S.QUEUE_SERIAL_OUT + n * 0x4000;
+    const cap = 0x4000 - 8;
+    const head = this.r32(q);
+    let tail = this.r32(q + 4);
+    const out = new Uint8Array((head - tail) >>> 0);
+    for (let i = 0; tail !== head; i++, tail = (tail + 1) >>> 0) out[i] = this.u8[q + 8 + (tail % cap)];
+    this.w32(q + 4, head);
+    return out;
+  }
+
+  /** Queue bytes for the guest to receive on COM n+1 (n = 0..3), at the line rate the guest
+   * programmed. Returns how many fit (the queue holds 4088 bytes). */
+  serialIn(n: number, bytes: Uint8Array | ArrayLike<number>): number {
+    const q = S.QUEUE_SERIAL_IN + n * 0x1000;
+    const cap = 0x1000 - 8;
+    let head = this.r32(q);
+    const tail = this.r32(q + 4);
+    let i = 0;
+    for (; i < bytes.length && ((head - tail) >>> 0) < cap; i++, head = (head + 1) >>> 0) this.u8[q + 8 + (head % cap)] = bytes[i] & 0xff;
+    this.w32(q, head);
+    this.core.serial_input(n);
+    return i;
+  }
+
+  /** Keyboard input: scancode set 2 bytes (make codes, F0-prefixed break codes, E0/E1
+   * prefixes) as a PS/2 keyboard sends them. Send one make per key press: the emulated keyboard
+   * does its own typematic repeat, so drop the host's auto-repeat. All bytes or none are
+   * queued (false: the queue is full). */
+  sendScancodes(bytes: ArrayLike<number>): boolean {
+    if (!this.queuePut(S.QUEUE_KEYS, 0x1000, bytes)) return false;
+    this.core.input_ready();
+    return true;
+  }
+
+  /** Mouse input: relative movement (dx right, dy DOWN, in counts at 4 per mm), the full button
+   * state (bit0 left, bit1 right, bit2 middle, bit3 back, bit4 forward: MouseEvent.buttons) and
+   * wheel steps (positive = toward the user, like deltaY). Large moves are split into records
+   * of at most 127 counts. False when the queue is full. */
+  sendMouse(dx: number, dy: number, buttons: number, wheel = 0): boolean {
+    const rec: number[] = [];
+    const clamp = (v: number) => Math.max(-127, Math.min(127, v));
+    dx = Math.trunc(dx); dy = Math.trunc(dy); wheel = Math.trunc(wheel);
+    do {
+      const x = clamp(dx), y = clamp(dy), z = clamp(wheel);
+      rec.push(x & 0xff, y & 0xff, buttons & 0x1f, z & 0xff);
+      dx -= x; dy -= y; wheel -= z;
+    } while (dx !== 0 || dy !== 0 || wheel !== 0);
+    if (!this.queuePut(S.QUEUE_MOUSE, 0x1000, rec)) return false;
+    this.core.input_ready();
+    return true;
+  }
+
+  // The host is the producer of input queues (core-as/bus/queue.ts): it writes head only.
+  private queuePut(q: number, size: number, bytes: ArrayLike<number>): boolean {
+    const cap = size - 8;
+    let head = this.r32(q);
+    const tail = this.r32(q + 4);
+    if (cap - ((head - tail) >>> 0) < bytes.length) return false;
+    for (let i = 0; i < bytes.length; i++, head = (head + 1) >>> 0) this.u8[q + 8 + (head % cap)] = bytes[i] & 0xff;
+    this.w32(q, head);
+    return true;
   }
 
   r32(addr: number): number { return this.dv.getUint32(addr, true); }

@@ -66,7 +66,7 @@ describe("tab86 command", () => {
   it("exits 1 with a message when --until does not appear before the timeout", () => {
     const r = tab86("--bios", spin, "--until", "NEVER", "--timeout", "1");
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/timeout after 1 s: \/NEVER\/ did not appear/);
+    expect(r.stderr).toMatch(/timeout after 1 s: "NEVER" did not appear/);
   });
 
   it("exits 1 when the guest halts before --until appears", () => {

@@ -1,14 +1,15 @@
-// The CPU's one maskable interrupt line (INTR) and NMI. A device raises and lowers INTR
-// through the interrupt controller; the CPU acknowledges with pic_acknowledge(), which returns
-// the vector (or -1 when the request went away: a spurious interrupt is the PIC's business).
-// Until the 8259A pair exists (the platform issue) nothing drives the line.
+// The CPU's one maskable interrupt line (INTR) and NMI. A device raises and lowers its IRQ line
+// with irq_set(); the 8259A pair (devices/pic.ts) resolves priorities and drives INTR; the CPU
+// acknowledges with pic_acknowledge(), which returns the vector (a request that went away before
+// the acknowledge gets the PIC's default IR7 vector: a spurious interrupt).
 import { INTR, NMI } from "../state";
 import { request_exit_check } from "../cpu/signal";
+import { pic_irq_input, pic_inta } from "../../devices/pic";
 
-// A device's interrupt request line: level true = asserted. Routed to the interrupt
-// controller (the 8259A pair, devices/pic.ts, when it exists).
+// A device's interrupt request line 0-15: level true = asserted. Lines 0-7 are the master
+// 8259A's IR inputs, 8-15 the slave's; edge or level triggering is the PIC's ELCR/LTIM setting.
 export function irq_set(line: i32, level: bool): void {
-  // the PIC adds its input here
+  pic_irq_input(line, level);
 }
 
 export function set_intr(level: bool): void {
@@ -21,9 +22,7 @@ export function raise_nmi(): void {
   request_exit_check();
 }
 
-// Interrupt acknowledge cycle. With no interrupt controller on the bus, nobody answers and the
-// line is released.
+// Interrupt acknowledge cycle (the two INTA bus cycles): the vector the PIC puts on the bus.
 export function pic_acknowledge(): i32 {
-  store<u32>(INTR, 0);
-  return -1;
+  return pic_inta();
 }

@@ -4,6 +4,12 @@
 // consecutive ports, which is what the ISA bus does for a wide access to an 8-bit device.
 import { PORT_MAP } from "../state";
 import { sysport_read8, sysport_write8, PORT_DEV_SYS } from "./sysports";
+import { kbc_read8, kbc_write8 } from "../../devices/kbc";
+import { pic_read8, pic_write8 } from "../../devices/pic";
+import { pit_read8, pit_write8 } from "../../devices/pit";
+import { dma_read8, dma_write8 } from "../../devices/dma";
+import { rtc_read, rtc_write } from "../../devices/rtc";
+import { uart_read, uart_write } from "../../devices/uart";
 
 export const PORT_DEV_NONE: u8 = 0;
 // Device ids (PORT_DEV_SYS = 1 is in sysports.ts). Each device's file claims its ports at init.
@@ -26,6 +32,12 @@ export function io_read8(port: u32): u32 {
   port &= 0xffff;
   switch (load<u8>(PORT_MAP + port)) {
     case PORT_DEV_SYS: return sysport_read8(port);
+    case PORT_DEV_PIC: return pic_read8(port);
+    case PORT_DEV_PIT: return pit_read8(port);
+    case PORT_DEV_KBC: return kbc_read8(port);
+    case PORT_DEV_DMA: return dma_read8(port);
+    case PORT_DEV_RTC: return rtc_read(port);
+    case PORT_DEV_UART: return uart_read(port);
     default: return 0xff;
   }
 }
@@ -35,16 +47,30 @@ export function io_write8(port: u32, v: u32): void {
   v &= 0xff;
   switch (load<u8>(PORT_MAP + port)) {
     case PORT_DEV_SYS: sysport_write8(port, v); return;
+    case PORT_DEV_PIC: pic_write8(port, v); return;
+    case PORT_DEV_PIT: pit_write8(port, v); return;
+    case PORT_DEV_KBC: kbc_write8(port, v); return;
+    case PORT_DEV_DMA: dma_write8(port, v); return;
+    case PORT_DEV_RTC: rtc_write(port, v); return;
+    case PORT_DEV_UART: uart_write(port, v); return;
     default: return;
   }
 }
 
+// 0xCF9 is the byte-wide reset control register (devices/kbc.ts); a word or dword access at
+// 0xCF8 is the PCI configuration address, never a byte access to 0xCF9 (which would reset).
+@inline function wide_at_cf8(port: u32): bool {
+  return (port & 0xffff) == 0xcf8 && load<u8>(PORT_MAP + 0xcf9) == PORT_DEV_KBC;
+}
+
 export function io_read16(port: u32): u32 {
+  if (wide_at_cf8(port)) return io_read8(port) | 0xff00;
   return io_read8(port) | (io_read8(port + 1) << 8);
 }
 
 export function io_write16(port: u32, v: u32): void {
   io_write8(port, v & 0xff);
+  if (wide_at_cf8(port)) return;
   io_write8(port + 1, (v >>> 8) & 0xff);
 }
 

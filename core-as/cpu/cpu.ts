@@ -10,17 +10,19 @@ import {
   EXIT_BUDGET, EXIT_HALT, EXIT_RESET, EXIT_TRIPLE_FAULT, EXIT_FATAL, EXIT_DEBUG_FULL, CONFIG_FLAGS,
   DEBUG_HEAD, DEBUG_TAIL, DEBUG_RING_SIZE, TRIPLE_FAULTS, TRACE, TRACE_HEAD, TRACE_LEN, SEG_BASE,
   MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_APIC_BASE, TSC_OFFSET, CPUID_SIG, MODE,
-  MSR_MISC_ENABLE, MSR_PAT, MTRR_DEF_TYPE, HALT_UNTIL, EXC_NESTING,
+  MSR_MISC_ENABLE, MSR_PAT, MTRR_DEF_TYPE, HALT_UNTIL, EXC_NESTING, MTRR_VAR,
 } from "../state";
+import { DBG_ACTIVE, DBG_EXEC, DBG_HIT, debug_update, dbg_exec_hits, dbg_clear_hits } from "./debug";
+import { DELIVERED, clear_delivered } from "./interrupt";
 import { FAULTED, clear_fault } from "./fault";
 import { FATAL, clear_fatal } from "./fatal";
 import { SIGNAL, clear_signal, request_exit_check } from "./signal";
-import { decode } from "./decode";
+import { decode, OP, REG } from "./decode";
 import { dispatch } from "./gen/dispatch";
 import { handle_fault, deliver, SRC_EXT } from "./interrupt";
 import { seg_set_cache, update_mode, set_cpl } from "./segments";
 import { tlb_flush_all } from "./tlb";
-import { get_eflags, F_IF, F_TF } from "./flags";
+import { get_eflags, F_IF, F_TF, F_RF } from "./flags";
 import { S_CS } from "./regs";
 import { pic_acknowledge } from "../bus/irq";
 import { CHUNK_DONE, clock_deadline_reached, clock_next_deadline, run_due_events, insns_until_deadline } from "../time";
@@ -57,6 +59,7 @@ export function cpu_reset(): void {
   store<u32>(MSR_MISC_ENABLE, 0);
   store<u64>(MSR_PAT, 0x0007040600070406);
   store<u32>(MTRR_DEF_TYPE, 0);
+  memory.fill(MTRR_VAR, 0, 0x100); // variable and fixed ranges
   store<u32>(MODE, 0);
   store<u32>(HALTED, 0);
   store<u32>(INHIBIT, 0);
@@ -73,6 +76,7 @@ export function cpu_reset(): void {
   TRACE_ON = (load<u32>(CONFIG_FLAGS) & 2) != 0;
   set_cpl(0);
   update_mode();
+  debug_update();
   tlb_flush_all(true);
   set_a20(true);
   clear_fault();
@@ -160,16 +164,14 @@ export function run(budget: i32): i32 {
         request_exit_check();
         return EXIT_HALT;
       }
-      // Single-step trap (TF set at the start of an instruction) and the interrupt shadow need
-      // the slow path for exactly one more instruction.
-      const tf = (load<u32>(EFLAGS) & F_TF) != 0;
+      // Single-step trap (TF set at the start of an instruction), the interrupt shadow, RF and
+      // armed breakpoints need the slow path for exactly one more instruction.
+      const fl = load<u32>(EFLAGS);
       const inhibit = load<u32>(INHIBIT) != 0;
-      if (tf || inhibit) {
+      if ((fl & (F_TF | F_RF)) != 0 || inhibit || DBG_ACTIVE) {
         store<u32>(INHIBIT, 0);
-        const faulted_before = false;
-        if (step()) return triple_fault();
+        if (step_debug(fl)) return triple_fault();
         left--;
-        if (tf && !faulted_before) single_step_trap();
         request_exit_check();
         continue;
       }
@@ -196,13 +198,44 @@ export function run(budget: i32): i32 {
   return EXIT_BUDGET;
 }
 
-import { DR as DR_BASE } from "../state";
 import { SRC_EXC } from "./interrupt";
-// #DB single-step trap after the instruction (SDM vol.3 §17.3.1.4): DR6.BS set.
-function single_step_trap(): void {
-  store<u32>(DR_BASE + 6 * 4, load<u32>(DR_BASE + 6 * 4) | 0x4000);
+
+// One instruction with the debug checks (SDM vol.3 §17.3): an instruction breakpoint is a
+// fault before the instruction unless EFLAGS.RF is set (RF is cleared as the instruction
+// starts; an IRET may set it again for the next one); data breakpoints and the single-step
+// trap (TF set at the start, DR6.BS) are one #DB trap after it, unless the instruction ended
+// in an interrupt or exception. `fl` is EFLAGS at the start. Returns true on a triple fault.
+function step_debug(fl: u32): bool {
+  if ((fl & F_RF) != 0) store<u32>(EFLAGS, load<u32>(EFLAGS) & ~F_RF);
+  else if (DBG_EXEC != 0) {
+    const hits = dbg_exec_hits(load<u32>(SEG_BASE + (S_CS << 2)) + load<u32>(EIP));
+    if (hits != 0) return debug_exception(hits);
+  }
+  clear_delivered();
+  const eip = load<u32>(EIP);
+  store<u32>(INSN_EIP, eip);
+  store<u32>(INSN_ESP, load<u32>(REG_ESP));
+  if (TRACE_ON) trace(load<u32>(SEG_BASE + (S_CS << 2)) + eip);
+  let ok = decode(eip);
+  dbg_clear_hits(); // instruction fetch is not a data access
+  if (ok) dispatch();
+  count(1);
+  if (FAULTED) return handle_fault();
+  if (DELIVERED) return false;
+  // MOV SS / POP SS hold debug traps back until after the next instruction (SDM vol.3 §6.8.3)
+  if (load<u32>(INHIBIT) != 0 && (OP == 0x17 || (OP == 0x8e && REG == 2))) return false;
+  let dr6: u32 = DBG_HIT;
+  if ((fl & F_TF) != 0) dr6 |= 0x4000;
+  if (dr6 == 0) return false;
+  return debug_exception(dr6);
+}
+
+// Deliver #DB at the current EIP with the given DR6 bits set.
+function debug_exception(bits: u32): bool {
+  store<u32>(DR + 6 * 4, load<u32>(DR + 6 * 4) | bits);
   store<u32>(INSN_EIP, load<u32>(EIP));
   store<u32>(INSN_ESP, load<u32>(REG_ESP));
   deliver(1, 0, false, SRC_EXC);
-  if (FAULTED) handle_fault();
+  if (FAULTED) return handle_fault();
+  return false;
 }

@@ -31,7 +31,9 @@ export function fetch_desc(sel: u32): bool {
   let base: u32;
   let limit: u32;
   if (sel & 4) {
-    if ((load<u32>(SEG_ATTR + (S_LDTR << 2)) & ATTR_P) == 0 || (load<u32>(SEG_SEL + (S_LDTR << 2)) & 0xfffc) == 0) return false;
+    // LLDT with a null selector (or a task without an LDT) leaves the LDTR marked invalid
+    // (not present); the reset state is a valid LDT at 0 with limit FFFF (SDM vol.3 table 9-1)
+    if ((load<u32>(SEG_ATTR + (S_LDTR << 2)) & ATTR_P) == 0) return false;
     base = load<u32>(SEG_BASE + (S_LDTR << 2));
     limit = load<u32>(SEG_LIMIT + (S_LDTR << 2));
   } else {

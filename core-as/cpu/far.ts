@@ -5,7 +5,7 @@
 // at the end. Pushes onto a stack that is not loaded yet (the inner stack of a call gate or an
 // interrupt) go through the "pending stack" below: its writes may fault, but nothing of the
 // CPU state has changed when they do, and ns_commit() loads SS:ESP afterwards.
-import { EIP, EFLAGS, CPL, REG_ESP, SEG_SEL, SEG_BASE, SEG_LIMIT, SEG_ATTR, MODE, MODE_STACK32 } from "../state";
+import { EIP, CPL, REG_ESP, SEG_BASE, SEG_LIMIT, SEG_ATTR, MODE, MODE_STACK32 } from "../state";
 import { peek, add_sp } from "./stack";
 import { FAULTED, gp, np, ts, ss_fault } from "./fault";
 import { seg_load_real, seg_load_v86, seg_set_cache, set_cpl, update_mode, ATTR_DB, ATTR_DC, ATTR_S, ATTR_CODE } from "./segments";
@@ -99,12 +99,12 @@ export function tss_stack(dpl: u32, ext: u32): bool {
   const limit = load<u32>(SEG_LIMIT + (S_TR << 2));
   const err = (seg_sel(S_TR) & 0xfffc) | ext;
   if (attr & 8) {
-    const off = 4 + dpl * 8;
+    const off: u32 = 4 + dpl * 8;
     if (off + 5 > limit) { ts(err); return false; }
     TSS_ESP = sys_read32(base + off);
     TSS_SS = sys_read16(base + off + 4);
   } else {
-    const off = 2 + dpl * 4;
+    const off: u32 = 2 + dpl * 4;
     if (off + 3 > limit) { ts(err); return false; }
     TSS_ESP = sys_read16(base + off);
     TSS_SS = sys_read16(base + off + 2);

@@ -38,7 +38,13 @@ function deliver_real(vector: u32): void {
   store<u32>(EIP, ip);
 }
 
+// Set by every delivery: the run loop's slow path uses it to know that an instruction ended in
+// an interrupt or exception (no single-step or data-breakpoint trap follows it then).
+export let DELIVERED: bool = false;
+export function clear_delivered(): void { DELIVERED = false; }
+
 export function deliver(vector: u32, error: u32, has_error: bool, src: i32): void {
+  DELIVERED = true;
   store<u32>(HALTED, 0);
   if ((load<u32>(MODE) & MODE_PE) == 0) deliver_real(vector);
   else deliver_pm(vector, error, has_error, src);

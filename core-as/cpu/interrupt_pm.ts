@@ -5,7 +5,7 @@
 // software interrupt (INT n, INT3, INTO): an external interrupt or an exception (§6.13).
 // Delivery is atomic: the gate, the target code segment, the inner stack and every push are
 // checked and written before SS, ESP, CS, EIP, EFLAGS or CPL change.
-import { EIP, CPL, REG_ESP, IDTR_BASE, IDTR_LIMIT } from "../state";
+import { EIP, EFLAGS, CPL, REG_ESP, IDTR_BASE, IDTR_LIMIT } from "../state";
 import { FAULTED, gp, np } from "./fault";
 import { sys_read32 } from "./memory";
 import {
@@ -20,7 +20,8 @@ import { seg_sel, S_CS, S_SS, S_ES, S_DS, S_FS, S_GS } from "./regs";
 import { SRC_SOFT, SRC_INT3, SRC_EXC } from "./interrupt";
 
 // Exceptions of the fault class, whose pushed EFLAGS image has RF set so that the restarted
-// instruction does not trigger an instruction breakpoint again (SDM vol.3 §17.3.1.1).
+// instruction does not trigger an instruction breakpoint again (SDM vol.3 §17.3.1.1); #DB is
+// left out (an instruction breakpoint must not set it).
 function is_fault(v: u32): bool {
   return v == 0 || (v >= 5 && v <= 7) || (v >= 10 && v <= 14) || v == 16 || v == 17 || v == 19;
 }
@@ -29,6 +30,12 @@ export function deliver_pm(vector: u32, error: u32, has_error: bool, src: i32): 
   const soft = src == SRC_SOFT || src == SRC_INT3;
   const ext: u32 = soft ? 0 : 1;
   let flags = get_eflags();
+  // a fault sets RF (as Bochs does, in EFLAGS itself: the image pushed or saved in a TSS has it,
+  // also when the delivery fails and a #DF follows)
+  if (src == SRC_EXC && is_fault(vector)) {
+    flags |= F_RF;
+    store<u32>(EFLAGS, flags);
+  }
   const vm = (flags & F_VM) != 0;
   // INT n in V86 mode is IOPL-sensitive (SDM vol.3 §20.2.7); INT3/INTO/INT1 are not
   if (vm && src == SRC_SOFT && (flags & F_IOPL) != F_IOPL) { gp(0); return; }
@@ -62,7 +69,6 @@ export function deliver_pm(vector: u32, error: u32, has_error: bool, src: i32): 
   if (!desc_is_code(chi) || dpl > cpl) { gp(cerr); return; }
   if (!desc_present(chi)) { np(cerr); return; }
 
-  if (src == SRC_EXC && is_fault(vector)) flags |= F_RF;
   const old_cs = seg_sel(S_CS);
   const ret = load<u32>(EIP);
   let new_cpl = cpl;

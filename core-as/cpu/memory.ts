@@ -9,6 +9,7 @@ import { tlb_fill } from "./paging";
 import { FAULTED, raise, EXC_GP, EXC_SS, EXC_AC } from "./fault";
 import { mmio_read8, mmio_write8, mmio_read32, mmio_write32 } from "../bus/mmio";
 import { S_SS } from "./regs";
+import { DBG_DATA, dbg_data_access } from "./debug";
 
 // ---------------------------------------------------------------- linear, slow path
 
@@ -37,6 +38,7 @@ function tlb_prepare(lin: u32, write: bool, user: bool): u32 {
 export function lin_read8_slow(lin: u32, user: bool): u32 {
   const e = tlb_prepare(lin, false, user);
   if (FAULTED) return 0;
+  if (DBG_DATA != 0) dbg_data_access(lin, 1, false);
   if (e & TLB_MMIO) return mmio_read8(((e & 0xfffff000) ^ lin));
   return load<u8>((e & 0xfffff000) ^ lin);
 }
@@ -50,6 +52,7 @@ export function lin_read16_slow(lin: u32, user: bool): u32 {
   }
   const e = tlb_prepare(lin, false, user);
   if (FAULTED) return 0;
+  if (DBG_DATA != 0) dbg_data_access(lin, 2, false);
   if (e & TLB_MMIO) {
     const p = (e & 0xfffff000) ^ lin;
     return mmio_read8(p) | (mmio_read8(p + 1) << 8);
@@ -67,6 +70,7 @@ export function lin_read32_slow(lin: u32, user: bool): u32 {
   }
   const e = tlb_prepare(lin, false, user);
   if (FAULTED) return 0;
+  if (DBG_DATA != 0) dbg_data_access(lin, 4, false);
   if (e & TLB_MMIO) return mmio_read32((e & 0xfffff000) ^ lin);
   return load<u32>((e & 0xfffff000) ^ lin);
 }
@@ -84,6 +88,7 @@ export function lin_write_slow(lin: u32, v: u32, size: u32, user: bool): void {
     if (FAULTED) return;
     // filling the second entry cannot evict the first: entries are per page, never shared
   }
+  if (DBG_DATA != 0) dbg_data_access(lin, size, true);
   for (let i: u32 = 0; i < size; i++) {
     const a = lin + i;
     const e = ((a ^ lin) & 0xfffff000) == 0 ? e0 : e1;

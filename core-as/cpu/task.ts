@@ -20,12 +20,13 @@ import {
 } from "./descriptors";
 import { sys_read16, sys_read32, sys_write16, sys_write32, sys_read8, sys_write8 } from "./memory";
 import { seg_set_cache, seg_load_v86, set_cpl, update_mode } from "./segments";
-import { reg32, set_reg32, reg16, set_reg16, seg_sel, S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR } from "./regs";
+import { reg32, set_reg32, reg16, seg_sel, S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR } from "./regs";
 import { get_eflags, set_eflags_raw, F_NT, F_VM } from "./flags";
 import { tlb_flush_all, update_tlb_masks } from "./tlb";
 import { load_pdptes } from "./paging";
 import { push } from "./stack";
 import { request_exit_check } from "./signal";
+import { debug_update } from "./debug";
 
 export const TS_JMP = 0;
 export const TS_CALL = 1; // CALL, and interrupts/exceptions through a task gate
@@ -134,6 +135,7 @@ export function task_switch(sel: u32, lo: u32, hi: u32, addr: u32, kind: i32, ex
   for (let r = 0; r < 8; r++) set_reg32(r, load<u32>(N_REGS + (r << 2)));
   store<u32>(EIP, N_EIP);
   store<u32>(DR + 7 * 4, load<u32>(DR + 7 * 4) & ~0x155); // local breakpoints end with the task
+  debug_update();
   store<u32>(INSN_EIP, N_EIP);
   store<u32>(INSN_ESP, load<u32>(REG_ESP));
   for (let s = 0; s < 6; s++) store<u32>(SEG_SEL + (s << 2), load<u32>(N_SEGS + (s << 2)));

@@ -19,16 +19,21 @@ export const TLB_MMIO: u32 = 16; // device page: high bits are the physical page
 export const TLB_GLOBAL: u32 = 32; // survives a CR3 load (CR4.PGE)
 export const TLB_ROM: u32 = 64; // reads from host memory, writes dropped
 export const TLB_ALWAYS: u32 = 128; // set in every entry; in the masks only while #AC checks apply
+export const TLB_DEBUG: u32 = 256; // set in every entry; in the masks while data breakpoints are armed (debug.ts)
 
 // The current masks (derived from CPL and the alignment-check state; see update_tlb_masks).
 export let TLB_RMASK: u32 = TLB_VALID | TLB_MMIO;
 export let TLB_WMASK: u32 = TLB_VALID | TLB_MMIO | TLB_NO_WRITE_SUP;
 
+// Data breakpoints armed: every access takes the slow path, which checks them (debug.ts).
+let DEBUG_ON: bool = false;
+export function set_tlb_debug(on: bool): void { DEBUG_ON = on; }
+
 export function update_tlb_masks(): void {
   const user = load<u32>(CPL) == 3;
   // Alignment checking (SDM vol.3 §6.15, #AC): CR0.AM and EFLAGS.AC at CPL 3.
   const ac = user && (load<u32>(CR0) & 0x40000) != 0 && (load<u32>(EFLAGS) & 0x40000) != 0;
-  const extra = ac ? TLB_ALWAYS : 0;
+  const extra = (ac ? TLB_ALWAYS : 0) | (DEBUG_ON ? TLB_DEBUG : 0);
   TLB_RMASK = TLB_VALID | TLB_MMIO | extra | (user ? TLB_NO_USER : 0);
   TLB_WMASK = TLB_VALID | TLB_MMIO | extra | (user ? TLB_NO_USER | TLB_NO_WRITE_USER : TLB_NO_WRITE_SUP);
 }
@@ -50,7 +55,7 @@ export function tlb_set(lin: u32, entry: u32): void {
       store<u32>(TLB_LIST_LEN, TLB_LIST_MAX + 1);
     }
   }
-  store<u32>(addr, entry | TLB_VALID | TLB_ALWAYS);
+  store<u32>(addr, entry | TLB_VALID | TLB_ALWAYS | TLB_DEBUG);
 }
 
 // Flush everything (keep_global false) or everything but global pages (a CR3 load with PGE).

@@ -8,10 +8,10 @@
 import {
   CR0, CR2, CR3, CR4, DR, CPL, EIP, REG_ESP, GDTR_BASE, GDTR_LIMIT, IDTR_BASE, IDTR_LIMIT, INHIBIT, ICOUNT,
   TSC_OFFSET, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_APIC_BASE, MSR_MISC_ENABLE,
-  MSR_BIOS_SIGN, MTRR_DEF_TYPE, MSR_PAT, MTRR_VAR, MTRR_FIX, CPUID_SIG, SEG_BASE, SEG_SEL,
+  MSR_BIOS_SIGN, MTRR_DEF_TYPE, MSR_PAT, MTRR_VAR, MTRR_FIX, CPUID_SIG, SEG_BASE,
 } from "../../state";
 import { MOD, RM, REG, SEG, EA, O32 } from "../decode";
-import { readE, writeE, rmwE, writeRMW, readG } from "../operand";
+import { readE, rmwE, writeRMW, readG } from "../operand";
 import { reg32, set_reg32, set_reg16, pm_not_v86, protected_mode, seg_sel, R_EAX, R_ECX, R_EDX, R_EBX, S_CS, S_SS, S_LDTR, S_TR } from "../regs";
 import { read16, read32, write16, write32, probe_write, sys_write8 } from "../memory";
 import { FAULTED, raise, gp, np, ud, EXC_DB } from "../fault";
@@ -25,6 +25,7 @@ import { tlb_flush_all, tlb_flush_page } from "../tlb";
 import { load_pdptes } from "../paging";
 import { request_exit_check } from "../signal";
 import { debug_update } from "../debug";
+import { CHUNK_DONE } from "../../time";
 
 // CPUID leaf 1 EDX reports the x87 only once it exists (another part of the core).
 export const CPUID_HAS_FPU: bool = false;
@@ -359,7 +360,9 @@ export function mov_DR(): void {
 
 // ---------------------------------------------------------------- MSRs, TSC, PMCs
 
-@inline function tsc(): u64 { return load<u64>(ICOUNT) + load<u64>(TSC_OFFSET); }
+// TSC = instructions retired + TSC_OFFSET; inside a run chunk ICOUNT is only brought up to date
+// at the end, so the chunk's count so far is added (time.ts).
+@inline function tsc(): u64 { return load<u64>(ICOUNT) + <u64>CHUNK_DONE + load<u64>(TSC_OFFSET); }
 
 // Address of the stored 64-bit MTRR for msr, or 0.
 function mtrr_addr(msr: u32): u32 {
@@ -405,7 +408,7 @@ export function wrmsr(): void {
   const v = (<u64>hi << 32) | <u64>lo;
   switch (msr) {
     // the P6 writes the low 32 bits of the TSC and clears the upper half (SDM vol.3 §17.17)
-    case 0x10: store<u64>(TSC_OFFSET, <u64>lo - load<u64>(ICOUNT)); break;
+    case 0x10: store<u64>(TSC_OFFSET, <u64>lo - load<u64>(ICOUNT) - <u64>CHUNK_DONE); break;
     case 0x1b: store<u32>(MSR_APIC_BASE, lo & 0xfffff900); break;
     case 0x79: break; // BIOS_UPDT_TRIG: no microcode to update
     case 0x8b: store<u32>(MSR_BIOS_SIGN, hi); break;

@@ -6,7 +6,7 @@ export default [
   op("50+r", "push Zv", "push_Z(S)"),
   op("58+r", "pop Zv", "pop_Z(S)"),
   op("68", "push Iz", "push_I(S, IMM)"),
-  op("6a", "push Ib", "push_I(S, <u32><i32><i8>IMM)"),
+  op("6a", "push Ib", "push_I(O32 ? 32 : 16, <u32><i32><i8>IMM)"), // pushes the operand size, not a byte
   op("ff/6", "push Ev", "push_E(S)"),
   op("8f/0", "pop Ev", "pop_E(S)"),
   op("06", "push ES", "push_S(S, 0)", "", { size: "v" }),
