@@ -359,7 +359,7 @@ function write_count(c: i32, v: u32): void {
 }
 
 function latch_count(a: u32): void {
-
+  if (r8(a, LBYTES) != 0) return; // a latched count is held until read
   const k = now_tick();
   sync(a, k);
   store<u16>(a + LVAL, <u16>encode(a, value_at(a, k)));

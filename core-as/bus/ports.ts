@@ -16,11 +16,11 @@ export const PORT_DEV_NONE: u8 = 0;
 export const PORT_DEV_PIC: u8 = 2; // 0x20-0x21, 0xA0-0xA1, ELCR 0x4D0-0x4D1
 export const PORT_DEV_PIT: u8 = 3; // 0x40-0x43, 0x61
 export const PORT_DEV_RTC: u8 = 4; // 0x70-0x71 (0x72-0x73 extended bank)
-export const PORT_DEV_KBC: u8 = 5; // 0x60, 0x64
+export const PORT_DEV_KBC: u8 = 5; // 0x60, 0x64, reset control 0xCF9 (byte accesses)
 export const PORT_DEV_DMA: u8 = 6; // 0x00-0x0F, 0xC0-0xDF, page registers 0x81-0x8F
 export const PORT_DEV_UART: u8 = 7; // 0x3F8, 0x2F8, 0x3E8, 0x2E8 (+0..7)
 export const PORT_DEV_FDC: u8 = 8; // 0x3F0-0x3F7 (not 0x3F6)
-export const PORT_DEV_PCI: u8 = 9; // 0xCF8-0xCFF, 0xCF9 reset
+export const PORT_DEV_PCI: u8 = 9; // 0xCF8-0xCFF except 0xCF9 (the KBC's reset control: claim around it)
 export const PORT_DEV_VGA: u8 = 10; // 0x3B0-0x3DF, Bochs VBE 0x1CE-0x1CF
 export const PORT_DEV_IDE: u8 = 11; // 0x1F0-0x1F7, 0x3F6, 0x170-0x177, 0x376
 

@@ -321,6 +321,14 @@ describe("PS/2 mouse", () => {
     expect(mouseBytes(m)).toEqual([0x1c, 0xff, 0x01, 0xff]);
     m.sendMouse(0, 0, 0x4, 2);
     expect(mouseBytes(m)).toEqual([0x0c, 0x00, 0x00, 0x02]);
+    mouse(m, 0xe9); // status: enabled, middle button (bit 1); resolution 2; rate 80
+    expect(mouseBytes(m)).toEqual([0xfa, 0x22, 0x02, 80]);
+    // 200, 200, 80 turns an IntelliMouse into an Explorer: Z in bits 0-3, buttons 4/5 above
+    for (const r of [200, 200, 80]) { mouse(m, 0xf3); mouse(m, r); }
+    mouse(m, 0xf2);
+    expect(mouseBytes(m)).toEqual([0xfa, 0xfa, 0xfa, 0xfa, 0xfa, 0xfa, 0xfa, 0x04]);
+    m.sendMouse(0, 0, 0x08, 1); // button 4, wheel +1
+    expect(mouseBytes(m)).toEqual([0x08, 0x00, 0x00, 0x11]);
   });
 
   it("sends packets at the sample rate, 2:1 scaling, remote mode and wrap mode", async () => {

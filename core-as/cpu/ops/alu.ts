@@ -41,8 +41,8 @@ export const ALU_CMP = 7;
   return r;
 }
 
-@inline export function alu_EG(size: i32, op: i32): void {
-  const b = readG(size);
+// r/m op= b: CMP only reads the destination, the others read-modify-write it.
+@inline function alu_E(size: i32, op: i32, b: u32): void {
   if (op == ALU_CMP) {
     const a = readE(size);
     if (FAULTED) return;
@@ -53,6 +53,8 @@ export const ALU_CMP = 7;
   if (FAULTED) return;
   writeRMW(size, alu(size, op, a, b));
 }
+
+@inline export function alu_EG(size: i32, op: i32): void { alu_E(size, op, readG(size)); }
 
 @inline export function alu_GE(size: i32, op: i32): void {
   const b = readE(size);
@@ -66,25 +68,13 @@ export const ALU_CMP = 7;
   if (op != ALU_CMP) set_reg(size, 0, r);
 }
 
-@inline function alu_E_imm(size: i32, op: i32, b: u32): void {
-  if (op == ALU_CMP) {
-    const a = readE(size);
-    if (FAULTED) return;
-    alu(size, op, a, b);
-    return;
-  }
-  const a = rmwE(size);
-  if (FAULTED) return;
-  writeRMW(size, alu(size, op, a, b));
-}
-
 @inline export function alu_EI(size: i32, op: i32): void {
-  alu_E_imm(size, op, IMM & size_mask(size));
+  alu_E(size, op, IMM & size_mask(size));
 }
 
 // 83 /n: the imm8 is sign-extended to the operand size
 @inline export function alu_EIb(size: i32, op: i32): void {
-  alu_E_imm(size, op, sign_extend(8, IMM) & size_mask(size));
+  alu_E(size, op, sign_extend(8, IMM) & size_mask(size));
 }
 
 @inline function test(size: i32, a: u32, b: u32): void {
