@@ -30,7 +30,15 @@
 //                | TRACE: last instructions |  ring of CS:EIP for the diagnostic dump
 //   0x0063_0000  +--------------------------+
 //                | ROM (up to 1 MiB)        |  the BIOS image
+//   0x0074_0000  +--------------------------+
+//                | VGA_MEM: 4 planes x 64K  |  video memory
+//   0x0078_0000  +--------------------------+
+//                | (free)                   |
 //   0x0080_0000  +--------------------------+
+//                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
+//   0x0100_0000  +--------------------------+
+//                | FRAMEBUFFER: 16 MiB RGBA |  what the display shows, for the host
+//   0x0200_0000  +--------------------------+
 //                | guest RAM (mem_size)     |
 //                +--------------------------+
 
@@ -185,7 +193,13 @@ export const TRACE = 0x620000;
 export const TRACE_LEN = 0x1000; // entries of (cs_base+eip) u32
 export const ROM = 0x630000;
 export const ROM_MAX = 0x100000;
-export const RAM = 0x800000;
+export const VGA_MEM = 0x740000;
+export const VGA_MEM_SIZE = 0x40000;
+export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
+export const FLOPPY_MAX = 0x300000;
+export const FRAMEBUFFER = 0x1000000;
+export const FRAMEBUFFER_SIZE = 0x1000000;
+export const RAM = 0x2000000;
 
 // ---- exit reasons returned by run()
 export const EXIT_BUDGET = 0; // the instruction budget is spent
