@@ -37,6 +37,7 @@
 // with them is undefined). Leap years follow the Gregorian rule using the century byte 0x32,
 // which the update increments when the year wraps from 99 to 00 (the MC146818A itself has no
 // century: PC chipsets and BIOSes keep it at 0x32).
+import { CPUID_HAS_FPU } from "../core-as/cpu/ops/system";
 import { DEV_RTC, MEM_SIZE } from "../core-as/state";
 import { port_claim, PORT_DEV_RTC } from "../core-as/bus/ports";
 import { irq_set } from "../core-as/bus/irq";
@@ -423,11 +424,12 @@ export function rtc_init(): void {
   set_reg(REG_D, 0x80);
   // What an AT BIOS expects from its setup data (the disk code fills 0x10, 0x12, 0x19/0x1A
   // and the drive bits of 0x14 later):
-  //   0x14 equipment: bit 1 math coprocessor, bits 5-4 = 00 primary display EGA/VGA
+  //   0x14 equipment: bit 1 math coprocessor (as CPUID reports it), bits 5-4 = 00 primary
+  //   display EGA/VGA
   //   0x15/0x16 base memory in KiB, 0x17/0x18 and 0x30/0x31 extended memory in KiB (above
   //   1 MiB, at most 63 MiB = 0xFC00), 0x34/0x35 memory above 16 MiB in 64 KiB units
   const mem = <u64>load<u32>(MEM_SIZE);
-  set_reg(0x14, 0x02);
+  set_reg(0x14, CPUID_HAS_FPU ? 0x02 : 0x00);
   set_reg(0x15, 640 & 0xff);
   set_reg(0x16, 640 >> 8);
   let ext_k: u64 = mem > 0x100000 ? (mem - 0x100000) >> 10 : 0;
