@@ -15,8 +15,8 @@ const roms = [
 
 describe("test ROMs", () => {
   it("are all present", () => {
-    for (const name of ["smoke", "modes", "exceptions", "tasks", "gates", "paging", "v86"]) expect(roms).toContain(`${name}.bin`);
-    for (const name of ["modes", "exceptions"]) expect(roms).toContain(`hw/${name}.bin`);
+    for (const name of ["smoke", "modes", "exceptions", "tasks", "gates", "paging", "v86", "system"]) expect(roms).toContain(`${name}.bin`);
+    for (const name of ["modes", "exceptions", "system"]) expect(roms).toContain(`hw/${name}.bin`);
   });
   for (const name of roms) {
     it(`${name} prints PASS`, async () => {
