@@ -45,6 +45,12 @@ describe("tab86 command", () => {
     expect(r.status).toBe(0);
   });
 
+  it("runs through npx as the issue states it", () => {
+    const r = spawnSync("npx", ["tab86", "--bios", "test/roms/smoke.bin", "--debug-port", "stdio", "--until", "PASS", "--timeout", "30"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout).toContain("PASS");
+    expect(r.status).toBe(0);
+  });
+
   it("reports the last POST code and counters with --stats", () => {
     const r = tab86("--bios", hello, "--debug-port", "stdio", "--stats");
     expect(r.status).toBe(0);
