@@ -5,26 +5,41 @@
 // emulator error also prints the register dump.
 import { writeSync, openSync } from "node:fs";
 import { Machine, ConfigError, checkMem } from "../host/machine.js";
-import { createNodeMachine, readImage } from "../host/node.js";
+import { createNodeMachine, readImage, defaultBiosPath } from "../host/node.js";
+import { parseKeys } from "../host/keys.js";
 import { runMachine } from "../host/run.js";
 import * as S from "../core-as/state.js";
 
-const USAGE = `usage: tab86 --bios ROM [--mem MiB] [--debug-port stdio|file:PATH] [--until REGEX]
+const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot a|b|ORDER] [--bios ROM] [--mem MiB]
+             [--debug-port stdio|file:PATH] [--screen] [--send KEYS] [--until REGEX]
              [--timeout SECONDS] [--stats] [--deterministic]
 
+  --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
+                        writes stay in memory, the file is never changed
+  --boot ORDER        boot devices in order: a, b (c and d: not yet); e.g. --boot ab (default a)
   --bios ROM          BIOS image (64 KiB to 1 MiB), mapped below 1 MiB and 4 GiB
+                      (default: the built-in BIOS)
   --mem MiB           guest RAM, 1 to 3072 (default 32)
+  --screen            print the 80x25 text screen when the run ends
+  --send KEYS         type KEYS once the guest reads the keyboard: text, \n or {Enter}, {Tab},
+                      {Esc}, {Backspace}, {Up} {Down} {Left} {Right}, {Home} {End} {PgUp} {PgDn},
+                      {Ins} {Del}, {F1}..{F12}, modifiers {Ctrl-C} {Alt-X} {Shift-Tab}; {{ types {
   --debug-port DEST   where bytes written to port 0xE9 go: stdio, file:PATH (default: discarded)
-  --until REGEX       stop with status 0 when the debug output matches REGEX
+  --until REGEX       stop with status 0 when the debug output or the text screen matches REGEX
   --timeout SECONDS   give up after this long (status 1)
   --stats             print one JSON line of counters at exit (to stderr)
   --deterministic     virtual time follows the instruction count: repeatable runs`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
-const LATER = new Set(["--fda", "--fdb", "--hda", "--hdb", "--cdrom", "--boot", "--kernel", "--initrd", "--append", "--vga-bios", "--serial", "--screen", "--screenshot", "--send", "--save-state", "--load-state", "--no-jit"]);
+const LATER = new Set(["--hda", "--hdb", "--cdrom", "--kernel", "--initrd", "--append", "--vga-bios", "--serial", "--screenshot", "--save-state", "--load-state", "--no-jit"]);
 
 interface Args {
   bios?: string;
+  fda?: string;
+  fdb?: string;
+  boot: number;
+  screen: boolean;
+  send?: number[][];
   mem: number;
   debugPort?: string;
   until?: RegExp;
@@ -35,8 +50,12 @@ interface Args {
 
 class UsageError extends Error {}
 
+// Floppy formats by image size (the same list as devices/fdc.ts)
+const FLOPPY_SIZES = new Set([163840, 184320, 327680, 368640, 737280, 1228800, 1474560, 1720320, 1763328, 2949120]);
+function floppyGeometry(size: number): number | undefined { return FLOPPY_SIZES.has(size) ? size : undefined; }
+
 function parseArgs(argv: string[]): Args {
-  const a: Args = { mem: 32, stats: false, deterministic: false };
+  const a: Args = { mem: 32, stats: false, deterministic: false, boot: 0, screen: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -46,6 +65,23 @@ function parseArgs(argv: string[]): Args {
     };
     switch (flag) {
       case "--bios": a.bios = value(); break;
+      case "--fda": a.fda = value(); break;
+      case "--fdb": a.fdb = value(); break;
+      case "--boot": {
+        const v = value();
+        if (!/^[a-d]{1,4}$/.test(v)) throw new UsageError(`--boot ${v}: expected drive letters a, b, c, d in boot order`);
+        if (/[cd]/.test(v)) throw new UsageError(`--boot ${v}: no hard disk/CD support yet`);
+        let order = 0;
+        for (let k = 0; k < v.length; k++) order |= (v[k] === "a" ? 1 : 2) << (4 * k);
+        a.boot = order;
+        break;
+      }
+      case "--screen": a.screen = true; break;
+      case "--send": {
+        const v = value();
+        try { a.send = parseKeys(v); } catch (e) { throw new UsageError((e as Error).message); }
+        break;
+      }
       case "--mem": {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError(`--mem ${v}: not a whole number of MiB`);
@@ -88,7 +124,6 @@ export async function main(argv: string[]): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
-    if (!args.bios) throw new UsageError("no BIOS image given: use --bios ROM");
     checkMem(args.mem);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
@@ -100,8 +135,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   let machine: Machine;
   try {
-    const rom = readImage(args.bios, "--bios");
+    const rom = args.bios ? readImage(args.bios, "--bios") : readImage(defaultBiosPath(), "built-in BIOS");
+    const fda = args.fda !== undefined ? readImage(args.fda, "--fda") : undefined;
+    const fdb = args.fdb !== undefined ? readImage(args.fdb, "--fdb") : undefined;
+    for (const [img, flag, path] of [[fda, "--fda", args.fda], [fdb, "--fdb", args.fdb]] as const) {
+      if (img && floppyGeometry(img.length) === undefined) throw new ConfigError(`${flag} ${path}: ${img.length} bytes is not a floppy image size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M, 2.88M)`);
+    }
     machine = await createNodeMachine({ memMiB: args.mem, rom, deterministic: args.deterministic, stopOnTripleFault: true });
+    if (fda) machine.insertFloppy(0, fda);
+    if (fdb) machine.insertFloppy(1, fdb);
+    if (args.boot) machine.w32(S.BIOS_BOOT_ORDER, args.boot);
   } catch (e) {
     if (e instanceof ConfigError) { out(2, `tab86: ${e.message}\n`); return 2; }
     throw e;
@@ -116,7 +159,10 @@ export async function main(argv: string[]): Promise<number> {
     until: args.until,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     onDebug: debugFd >= 0 ? (t) => out(debugFd, t) : undefined,
+    untilScreen: true,
+    send: args.send,
   });
+  if (args.screen) out(1, machine.screenText() + "\n");
   let status = 0;
   switch (result.end) {
     case "matched": status = 0; break;

@@ -20,7 +20,14 @@ import { kbc_host_input } from "../devices/kbc";
 import { dma_request, dma_write_to_memory, dma_read_from_memory, dma_terminal_count, DMA_TEST_BUF } from "../devices/dma";
 import { rtc_set_time, rtc_irq_level } from "../devices/rtc";
 import { uart_host_input, uart_irq_level } from "../devices/uart";
+import { fdc_insert, fdc_eject, fdc_image_size, fdc_irq_level } from "../devices/fdc";
 export { cmos_set, cmos_get, cmos_update_checksum, nmi_masked } from "../devices/rtc";
+// The display: vga_render() fills FRAMEBUFFER (RGBA), VGA_TEXT (text cells) and the screen
+// description at DEV_VGA + 0x700 (devices/vga_text.ts); the host reads them after the call.
+export { vga_render } from "../devices/vga_text";
+// Program a standard BIOS video mode through the VGA ports (devices/vga_mode.ts): for a BIOS
+// and for hosts running without one. Returns 0 for a mode without a table.
+export { vga_set_mode } from "../devices/vga_mode";
 
 
 // AssemblyScript calls this on an internal assertion (debug build only; the release build has
@@ -45,6 +52,7 @@ export function init(mem_size: u32, rom_size: u32, flags: u32, ns_per_insn_fp: u
   port_claim(0x80, 1, PORT_DEV_SYS);
   port_claim(0x92, 1, PORT_DEV_SYS);
   port_claim(0xe9, 1, PORT_DEV_SYS);
+  port_claim(0xf0, 1, PORT_DEV_SYS); // FPU error latch (bus/sysports.ts)
   clock_init(ns_per_insn_fp, deterministic);
   devices_init();
   rtc_set_time(rtc_start_seconds);
@@ -122,6 +130,7 @@ export function serial_input(n: u32): void { uart_host_input(n); }
 // Test hook: the level the RTC (line 8) or the UARTs (lines 3, 4) drive on an IRQ line.
 export function test_irq_level(line: i32): u32 {
   if (line == 8) return rtc_irq_level() ? 1 : 0;
+  if (line == 6) return fdc_irq_level() ? 1 : 0;
   return uart_irq_level(line) ? 1 : 0;
 }
 
@@ -140,3 +149,10 @@ export function test_dma_from_memory(ch: u32, len: i32): i32 {
   const n = dma_read_from_memory(ch, DMA_TEST_BUF, len < 256 ? len : 256);
   return n | (dma_terminal_count(ch) ? 0x10000 : 0);
 }
+
+// Floppy drives A: (0) and B: (1): the host copies the image to FLOPPY + drive * FLOPPY_MAX and
+// calls floppy_insert; returns 0, -1 for a bad drive number, -2 for an image size that is not a
+// known floppy format. The (possibly written) image stays there; floppy_size gives its length.
+export function floppy_insert(drive: u32, size_bytes: u32, write_protected: bool): i32 { return fdc_insert(drive, size_bytes, write_protected); }
+export function floppy_eject(drive: u32): void { fdc_eject(drive); }
+export function floppy_size(drive: u32): u32 { return fdc_image_size(drive); }

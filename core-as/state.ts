@@ -33,6 +33,7 @@
 //   0x0074_0000  +--------------------------+
 //                | VGA_MEM: 4 planes x 64K  |  video memory
 //   0x0078_0000  +--------------------------+
+//                | VGA_TEXT, PCI_CONFIG     |  rendered text cells, PCI config spaces
 //                | (free)                   |
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
@@ -148,6 +149,12 @@ export const PAGE_FAULTS = 0x1328; // u64
 export const TRIPLE_FAULTS = 0x1330;
 export const CPUID_SIG = 0x1334;
 
+// ---- the built-in BIOS (bios/*.ts)
+export const BIOS_BOOT_ORDER = 0x1388; // u32: boot devices, one per nibble from the low end (1 = A:, 0 = end)
+export const BIOS_WAIT_UNTIL = 0x1390; // u64: virtual time an INT 15h/86h wait ends (0 = none)
+export const BIOS_FLAGS = 0x1398; // u32: bit0 an INT 16h read happened (the host may start --send)
+export const BIOS_SCRATCH = 0x13a0; // 0x20 bytes: scratch for BIOS services (an E820 entry)
+
 export const FETCH_BUF = 0x13d0; // 16 bytes + padding: code bytes read ahead by the decoder near a page end
 
 // ---- MTRRs (SDM vol.3 §11.11): stored and read back; with no caches to control they have no
@@ -156,6 +163,27 @@ export const MTRR_VAR = 0x1400; // 8 x (PhysBase u64, PhysMask u64): MSRs 0x200.
 export const MTRR_FIX = 0x1480; // 11 x u64: MSRs 0x250, 0x258, 0x259, 0x268..0x26F
 
 export const STATE_END = 0x1500;
+
+// ---- x87 FPU (cpu/fpu/, cpu/ops/x87.ts; SDM vol.1 §8.1). The data registers by physical
+// number R0..R7 (ST(i) is R[(TOP + i) & 7]), each 16 bytes: the 64-bit significand (explicit
+// integer bit 63) at +0, sign (bit 15) and biased exponent (bits 0-14) as a u16 at +8, +10..15
+// zero. Only empty/non-empty is kept per register (FPU_FULL): the full tag word FSTENV and
+// FSAVE store is derived from the contents, as the P6 does.
+export const FPU_STATE = 0x1800;
+export const FPU_REGS = 0x1800; // 8 x 16 bytes
+export const FPU_CW = 0x1880; // control word (u32, low 16 bits)
+export const FPU_SW = 0x1884; // status word with the TOP field (bits 11-13) zero: TOP is in FPU_TOP
+export const FPU_TOP = 0x1888; // 0..7
+export const FPU_FULL = 0x188c; // bit i set: physical register Ri is not empty
+export const FPU_FIP = 0x1890; // last instruction pointer: offset (the EIP of its first prefix)
+export const FPU_FCS = 0x1894; // ... and CS selector
+export const FPU_FOP = 0x1898; // last opcode: 11 bits, (first opcode byte & 7) << 8 | ModRM
+export const FPU_FDP = 0x189c; // last data (memory operand) pointer: offset
+export const FPU_FDS = 0x18a0; // ... and segment selector
+export const FPU_IGNNE = 0x18a4; // 1 after an OUT to port 0xF0 while FERR# is asserted: ignore the error
+export const FPU_FERR = 0x18a8; // 1 while FERR# drives IRQ 13 (legacy error reporting, CR0.NE=0)
+export const FPU_FORCE = 0x18ac; // test hook: nonzero enables the FPU while it is not fitted by default
+export const FPU_END = 0x18c0;
 
 // ---- PC device state blocks (issue: the PC platform). Each device keeps all of its registers
 // in its block; the layout inside a block is documented at the top of the device's file.
@@ -195,6 +223,8 @@ export const ROM = 0x630000;
 export const ROM_MAX = 0x100000;
 export const VGA_MEM = 0x740000;
 export const VGA_MEM_SIZE = 0x40000;
+export const VGA_TEXT = 0x780000; // 0x4000: text cells (character, attribute) from vga_render() (devices/vga_text.ts)
+export const PCI_CONFIG = 0x784000; // 0x2000: PCI functions' config spaces and write masks (devices/pci.ts)
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;

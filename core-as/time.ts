@@ -12,6 +12,7 @@ import { kbc_event } from "../devices/kbc";
 import { pit_event } from "../devices/pit";
 import { rtc_event } from "../devices/rtc";
 import { uart_event } from "../devices/uart";
+import { fdc_event } from "../devices/fdc";
 
 // The earliest deadline, cached (u64 max when none).
 let next_deadline: u64 = 0xffffffffffffffff;
@@ -120,6 +121,7 @@ function fire(slot: i32, t: u64): void {
     case EV_TEST: test_events_fired++; break;
     case EV_PIT: pit_event(); break;
     case EV_KBC: kbc_event(); break;
+    case EV_FDC: fdc_event(); break;
     case EV_RTC: rtc_event(); break;
     case EV_UART: case EV_UART + 1: case EV_UART + 2: case EV_UART + 3: uart_event(<u32>(slot - EV_UART)); break;
     default: break;

@@ -10,6 +10,9 @@ import { rtc_init } from "./rtc";
 import { uart_init } from "./uart";
 import { kbc_init } from "./kbc";
 import { dma_init } from "./dma";
+import { vga_init } from "./vga";
+import { pci_init } from "./pci";
+import { fdc_init } from "./fdc";
 
 export function devices_init(): void {
   pic_init(); // first: the others may drive IRQ lines from their init
@@ -18,5 +21,8 @@ export function devices_init(): void {
   dma_init();
   rtc_init();
   uart_init();
+  fdc_init();
+  vga_init();
+  pci_init();
   // devices add their init calls here
 }

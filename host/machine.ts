@@ -2,6 +2,7 @@
 // core with an imported memory and table, loads the ROM, runs slices and exposes the state
 // block as typed views. It does I/O only (DESIGN.md principle 2).
 import * as S from "../core-as/state.js";
+import { CP437 } from "./cp437.js";
 
 export interface CoreExports {
   init(memSize: number, romSize: number, flags: number, nsPerInsnFp: number, deterministic: number, rtcStartSeconds: number): void;
@@ -34,6 +35,11 @@ export interface CoreExports {
   cmos_get(index: number): number;
   cmos_update_checksum(): void;
   nmi_masked(): number;
+  vga_render(): void;
+  vga_set_mode(mode: number, clear: number): number;
+  floppy_insert(drive: number, sizeBytes: number, writeProtected: number): number;
+  floppy_eject(drive: number): void;
+  floppy_size(drive: number): number;
 }
 
 export interface MachineOptions {
@@ -69,6 +75,9 @@ export function checkMem(memMiB: number): void {
     throw new ConfigError(`memory size must be a whole number of MiB from ${MIN_MEM_MIB} to ${MAX_MEM_MIB}, got ${memMiB}`);
   }
 }
+
+// The screen description vga_render() writes (devices/vga_text.ts)
+const VGA_SCREEN = S.DEV_VGA + 0x700;
 
 export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full"];
 const FATAL_NAMES = ["none", "unimplemented", "internal"];
@@ -127,6 +136,33 @@ export class Machine {
     let s = "";
     for (let i = 0; i < len; i += 2) s += String.fromCharCode(this.dv.getUint16(ptr + i, true));
     return s;
+  }
+
+  /** Put a floppy image in drive 0 (A:) or 1 (B:). The geometry comes from the size (160K,
+   * 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M DMF, 1.72M, 2.88M); CMOS 0x10/0x14 are updated.
+   * The guest may write the image (unless write-protected): read it back with floppyImage(). */
+  insertFloppy(drive: number, bytes: Uint8Array, writeProtected = false): void {
+    if (drive !== 0 && drive !== 1) throw new ConfigError(`floppy drive ${drive}: only drives 0 (A:) and 1 (B:) exist`);
+    if (bytes.length > S.FLOPPY_MAX) throw new ConfigError(`floppy image of ${bytes.length} bytes: too large for a floppy (at most 2.88 MB)`);
+    const base = S.FLOPPY + drive * S.FLOPPY_MAX;
+    this.u8.set(bytes, base);
+    const rc = this.core.floppy_insert(drive, bytes.length, writeProtected ? 1 : 0);
+    if (rc !== 0) {
+      this.u8.fill(0, base, base + bytes.length);
+      throw new ConfigError(`floppy image of ${bytes.length} bytes: not a known floppy size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M or 2.88M)`);
+    }
+  }
+
+  /** Take the disk out of drive 0 or 1. */
+  ejectFloppy(drive: number): void {
+    this.core.floppy_eject(drive);
+  }
+
+  /** A copy of the image in drive 0 or 1 as the guest left it (empty with no disk). */
+  floppyImage(drive: number): Uint8Array {
+    const size = this.core.floppy_size(drive);
+    const base = S.FLOPPY + drive * S.FLOPPY_MAX;
+    return this.u8.slice(base, base + size);
   }
 
   run(budget: number): number {
@@ -209,6 +245,40 @@ export class Machine {
     for (let i = 0; i < bytes.length; i++, head = (head + 1) >>> 0) this.u8[q + 8 + (head % cap)] = bytes[i] & 0xff;
     this.w32(q, head);
     return true;
+  }
+
+  /** The text on the screen as the VGA shows it now (CRTC start address, offset, geometry from
+   * the registers), code page 437 mapped to Unicode: rows joined by \n, trailing spaces
+   * trimmed per row. Empty in a graphics mode. */
+  screenText(): string {
+    this.core.vga_render();
+    if (this.r32(VGA_SCREEN) === 1) return "";
+    const cols = this.r32(VGA_SCREEN + 0x0c), rows = this.r32(VGA_SCREEN + 0x10);
+    const lines: string[] = [];
+    for (let r = 0; r < rows; r++) {
+      let s = "";
+      for (let c = 0; c < cols; c++) s += CP437[this.u8[S.VGA_TEXT + (r * cols + c) * 2]];
+      lines.push(s.replace(/[ \u00a0]+$/, ""));
+    }
+    return lines.join("\n");
+  }
+
+  /** The text cells (character, attribute) and the cursor cell (-1 when off), after screenText()
+   * or screenPixels(). */
+  screenCells(): { cols: number; rows: number; cells: Uint8Array; cursor: { col: number; row: number } } {
+    const cols = this.r32(VGA_SCREEN + 0x0c), rows = this.r32(VGA_SCREEN + 0x10);
+    return {
+      cols, rows,
+      cells: this.u8.slice(S.VGA_TEXT, S.VGA_TEXT + cols * rows * 2),
+      cursor: { col: this.dv.getInt32(VGA_SCREEN + 0x14, true), row: this.dv.getInt32(VGA_SCREEN + 0x18, true) },
+    };
+  }
+
+  /** The display as RGBA pixels (a view of the core's framebuffer, valid until the next call). */
+  screenPixels(): { width: number; height: number; data: Uint8ClampedArray } {
+    this.core.vga_render();
+    const width = this.r32(VGA_SCREEN + 0x04), height = this.r32(VGA_SCREEN + 0x08);
+    return { width, height, data: new Uint8ClampedArray(this.memory.buffer, S.FRAMEBUFFER, width * height * 4) };
   }
 
   r32(addr: number): number { return this.dv.getUint32(addr, true); }

@@ -29,6 +29,11 @@ export function coreModule(debug = false): WebAssembly.Module {
   return m;
 }
 
+/** The built-in BIOS ROM shipped in the package (bios/rom/bios.bin, assembled from bios.asm). */
+export function defaultBiosPath(): string {
+  return join(packageRoot(), "bios", "rom", "bios.bin");
+}
+
 export function readImage(path: string, what: string): Uint8Array {
   if (!existsSync(path)) throw new ConfigError(`${what} ${path}: no such file`);
   if (!statSync(path).isFile()) throw new ConfigError(`${what} ${path}: not a regular file`);

@@ -13,6 +13,11 @@ export interface RunOptions {
   onDebug?: (text: string) => void;
   /** instructions per slice (default 1,000,000) */
   slice?: number;
+  /** --until also matches the text screen */
+  untilScreen?: boolean;
+  /** key strokes (scancode set 2 bytes each, host/keys.ts) typed once the guest reads the
+   * keyboard through INT 16h: one whenever the BIOS keyboard buffer is empty */
+  send?: number[][];
 }
 
 export interface RunResult {
@@ -39,10 +44,21 @@ export async function runMachine(m: Machine, opts: RunOptions = {}): Promise<Run
       opts.onDebug?.(text);
       if (out.length > 1 << 20) out = out.slice(-(1 << 19));
     }
-    return !!opts.until && opts.until.test(out);
+    if (!opts.until) return false;
+    if (opts.until.test(out)) return true;
+    return !!opts.untilScreen && opts.until.test(m.screenText());
+  };
+  const keys = opts.send ? [...opts.send] : [];
+  const feed = (): void => {
+    if (keys.length === 0 || (m.r32(S.BIOS_FLAGS) & 1) === 0) return;
+    // the BDA keyboard buffer (head 41Ah, tail 41Ch) is empty: type the next key
+    const head = m.dv.getUint16(S.RAM + 0x41a, true), tail = m.dv.getUint16(S.RAM + 0x41c, true);
+    if (head !== tail) return;
+    if (m.sendScancodes(keys[0])) keys.shift();
   };
   for (;;) {
     if (!deterministic) m.core.sync_clock(BigInt(Math.round((performance.now() - t0) * 1e6)));
+    feed();
     const reason = m.run(slice);
     if (check()) { end = "matched"; break; }
     if (reason === S.EXIT_FATAL) { end = "fatal"; break; }

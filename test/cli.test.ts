@@ -102,7 +102,10 @@ describe("tab86 command", () => {
     const cases: [string, string[], RegExp][] = [
       ["unknown flag", ["--frobnicate"], /^tab86: unknown flag --frobnicate$/m],
       ["missing value", ["--bios"], /^tab86: --bios needs a value$/m],
-      ["no ROM", [], /^tab86: no BIOS image given: use --bios ROM$/m],
+      ["hard disk boot", ["--boot", "c"], /^tab86: --boot c: no hard disk\/CD support yet$/m],
+      ["bad boot order", ["--boot", "x"], /^tab86: --boot x: expected drive letters a, b, c, d in boot order$/m],
+      ["bad key name", ["--send", "{Frob}"], /^tab86: --send: unknown key \{Frob\}$/m],
+      ["floppy image missing", ["--fda", "/nonexistent/a.img"], /^tab86: --fda \/nonexistent\/a.img: no such file$/m],
       ["ROM file missing", ["--bios", "/nonexistent/rom.bin"], /^tab86: --bios \/nonexistent\/rom.bin: no such file$/m],
       ["ROM is a directory", ["--bios", "/tmp"], /^tab86: --bios \/tmp: not a regular file$/m],
       ["memory not a number", ["--bios", "x", "--mem", "lots"], /^tab86: --mem lots: not a whole number of MiB$/m],
@@ -111,7 +114,7 @@ describe("tab86 command", () => {
       ["bad regex", ["--bios", "x", "--until", "("], /^tab86: --until \(: not a valid regular expression/m],
       ["bad timeout", ["--bios", "x", "--timeout", "-3"], /^tab86: --timeout -3: expected a positive number of seconds$/m],
       ["bad debug port", ["--bios", "x", "--debug-port", "tty"], /^tab86: --debug-port tty: expected stdio, none or file:PATH$/m],
-      ["flag of a later version", ["--fda", "x.img"], /^tab86: --fda is not available yet in this version of tab86$/m],
+      ["flag of a later version", ["--hda", "x.img"], /^tab86: --hda is not available yet in this version of tab86$/m],
     ];
     for (const [what, args, msg] of cases) {
       it(what, () => {
@@ -121,6 +124,13 @@ describe("tab86 command", () => {
         expect(r.stdout).toBe("");
       });
     }
+    it("an image whose size is no floppy geometry", () => {
+      const path = join(tmp, "odd.img");
+      writeFileSync(path, new Uint8Array(1000));
+      const r = tab86("--fdb", path);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --fdb ${path}: 1000 bytes is not a floppy image size`, "m"));
+    });
     it("wrongly sized ROM", () => {
       const path = join(tmp, "short.bin");
       writeFileSync(path, new Uint8Array(1000));

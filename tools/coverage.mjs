@@ -1,5 +1,5 @@
 // Which instruction-table entries (core-as/cpu/table/*.mjs) have hardware vectors
-// (test/fixtures/vectors/*.json), and why the others have none.
+// (test/fixtures/vectors/*.json, the x87 ones included), and why the others have none.
 //
 //   node tools/coverage.mjs          # summary and the unvectored entries with their reasons
 //   node tools/coverage.mjs --all    # also list the vectored entries with form/case counts
@@ -24,19 +24,20 @@ const WHY = {
   stack: "stack instruction: ESP and the stack are never vector operands; covered by the test ROMs (smoke: push/pop/pusha/popa/pushf; modes: push sizes, 16/32-bit stacks; exceptions/gates/tasks: enter, leave, popf)",
   stackSeg: "pushes or pops a segment register: stack instruction, and a segment load in protected mode; covered by the test ROMs (modes, v86: segment loads)",
   jump: "control transfer: a vector records no branch target; covered by the test ROMs (every ROM branches; smoke: loop, call/ret; gates, tasks: far transfers)",
-  jumpUntested: "control transfer: a vector records no branch target; no test ROM uses this form yet",
+  jumpUntested: "control transfer: a vector records no branch target; the system ROM checks every condition of Jcc rel32 against seven flag images, LOOPE/LOOPNE, JCXZ/JECXZ and LOOP with a 16-bit counter",
   interrupt: "software interrupt or return from one: needs an IVT/IDT and a stack; covered by the test ROMs (smoke: int/iret; exceptions: int3, into, int1, bound; v86: IOPL checks)",
   hlt: "halts the CPU: nothing for a register vector to record; every test ROM ends in it, and the exceptions ROM checks that it is privileged at CPL 3",
   io: "port I/O: the generator runs in user mode with no ports; covered by the test ROMs (exceptions, tasks, v86: IOPL and the I/O permission bitmap; smoke: out)",
-  ioString: "string port I/O: the generator runs in user mode with no ports; shares the REP and addressing code that the movs/stos/lods vectors check; ins is in the test ROMs (exceptions, tasks, v86), outs is not yet",
+  ioString: "string port I/O: the generator runs in user mode with no ports; shares the REP and addressing code that the movs/stos/lods vectors check; ins is in the test ROMs (exceptions, tasks, v86), rep outsb in the system ROM",
   system: "system instruction: privileged or depends on descriptor tables and control registers, which a user-mode generator cannot set up; covered by the test ROMs",
-  systemUntested: "system instruction: privileged or depends on descriptor tables, MSRs or the time stamp counter; no vectors possible in user mode and no test ROM covers it yet",
+  systemUntested: "system instruction: privileged or depends on descriptor tables, MSRs or the time stamp counter; no vectors possible in user mode; the system ROM checks it (sldt, sidt, lmsw, lar/lsl/verr/verw, invd/wbinvd, MSRs, TSC, rdpmc at CPL 0 and 3 (hw variant), sysenter/sysexit)",
   segLoad: "loads a segment register: a user-mode generator cannot create descriptors; covered by the test ROMs (modes, exceptions: mov to DS/SS/FS, #GP and #NP cases)",
-  farPtr: "loads a far pointer into a segment register: needs descriptors in protected mode; no vectors, and no test ROM covers it yet",
+  farPtr: "loads a far pointer into a segment register: needs descriptors in protected mode; the system ROM checks les/lds/lfs/lgs/lss with 32- and 16-bit offsets and the register-operand #UD",
   ud: "always #UD: the exceptions ROM checks ud2 and ud0; ud1 shares the same handler",
-  x87: "x87 escape: there is no FPU (CPUID.FPU=0); the #NM cases (CR0.EM, CR0.TS, wait with TS+MP) are checked by the exceptions ROM",
+  fwait: "waits for the FPU: nothing for a vector to record (a pending exception is delivered, never recorded); #NM with TS+MP and #MF/IRQ 13 are checked by the exceptions and x87 test ROMs",
   mov: "data movement without flags: the generator does not emit it; the test ROMs use mov throughout (not every form is checked on its own)",
   nop: "no operation (hint NOPs decode a ModRM operand and ignore it): nothing to record; the decoder-length test checks their encodings",
+  bios: "tab86's BIOS call: a service only from the ROM image, #UD elsewhere; the BIOS unit and boot tests (test/boot/) run it",
   alias: "undocumented alias of a vectored encoding with the same handler (f6/1 = f6/0, f7/1 = f7/0): no vectors of its own",
 };
 
@@ -80,7 +81,8 @@ const LIST = [
     "0f 02 lar Gv,Ew", "0f 03 lsl Gv,Ew", "0f 08 invd", "0f 09 wbinvd",
     "0f 30 wrmsr", "0f 31 rdtsc", "0f 32 rdmsr", "0f 33 rdpmc", "0f 34 sysenter", "0f 35 sysexit"],
   [WHY.ud, "0f 0b ud2", "0f b9 ud1 Gv,Ev", "0f ff ud0 Gv,Ev"],
-  [WHY.x87, ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `${(0xd8 + i).toString(16)} esc${i} Ev`), "9b fwait"],
+  [WHY.bios, "0f 3f bioscall Ib"],
+  [WHY.fwait, "9b fwait"],
 ];
 
 /** entry key -> reason it has no vectors */
@@ -104,7 +106,9 @@ export async function coverage() {
   const rows = await loadTable();
   const index = indexRows(rows);
   const stats = new Map(); // entry key -> { forms, cases }
-  for (const f of loadVectorFiles()) {
+  // the integer vectors and the x87 ones (test/fixtures/vectors/x87*.json): both name the
+  // instruction bytes of each form
+  for (const f of [...loadVectorFiles(), ...loadVectorFiles(undefined, true)]) {
     for (const form of f.data.forms) {
       const { row } = decodeRow(index, hexBytes(form.bytes));
       if (!row) throw new Error(`${f.group}: form "${form.name}" (${form.bytes}) matches no table row`);

@@ -24,7 +24,7 @@ function newest(dir) {
   return t;
 }
 const age = (f) => (existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0);
-const sources = Math.max(newest(join(root, "core-as")), newest(join(root, "host")), newest(join(root, "devices")), newest(join(root, "cli")), age("tools/gen-tables.mjs"), age("tools/table.mjs"), age("asconfig.json"));
+const sources = Math.max(newest(join(root, "core-as")), newest(join(root, "host")), newest(join(root, "devices")), newest(join(root, "bios")), newest(join(root, "cli")), age("tools/gen-tables.mjs"), age("tools/table.mjs"), age("asconfig.json"));
 const built = Math.min(age("build/tab86.wasm"), age("build/tab86.debug.wasm"), age("dist/cli/tab86.js"));
 if (built < sources || process.argv.includes("--force")) {
   console.error("tab86 setup: building the core");

@@ -2,10 +2,12 @@
 // nothing claims the page (RAM/ROM/open bus, decided in memory.ts). Devices claim ranges with
 // mmio_claim() at init; accesses are dispatched here by id. The CPU never sees a device.
 import { MMIO_MAP } from "../state";
+import { vga_mem_read8, vga_mem_write8 } from "../../devices/vga";
 
 export const MMIO_NONE: u8 = 0;
 // Open bus: claimed explicitly where a range must never read as RAM. Reads all ones.
 export const MMIO_OPEN_BUS: u8 = 1;
+export const MMIO_VGA: u8 = 2; // 0xA0000-0xBFFFF: the VGA's memory window (devices/vga.ts)
 
 export function mmio_claim(base: u32, size: u32, id: u8): void {
   const first = base >>> 12;
@@ -20,12 +22,14 @@ export function mmio_claim(base: u32, size: u32, id: u8): void {
 export function mmio_read8(p: u32): u32 {
   switch (mmio_id(p)) {
     // devices add their cases here (vga, lfb, apic) as they are built
+    case MMIO_VGA: return vga_mem_read8(p);
     default: return 0xff;
   }
 }
 
 export function mmio_write8(p: u32, v: u32): void {
   switch (mmio_id(p)) {
+    case MMIO_VGA: vga_mem_write8(p, v); return;
     default: return;
   }
 }

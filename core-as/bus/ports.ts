@@ -10,6 +10,9 @@ import { pit_read8, pit_write8 } from "../../devices/pit";
 import { dma_read8, dma_write8 } from "../../devices/dma";
 import { rtc_read, rtc_write } from "../../devices/rtc";
 import { uart_read, uart_write } from "../../devices/uart";
+import { vga_read8, vga_write8 } from "../../devices/vga";
+import { pci_read, pci_write } from "../../devices/pci";
+import { fdc_read, fdc_write } from "../../devices/fdc";
 
 export const PORT_DEV_NONE: u8 = 0;
 // Device ids (PORT_DEV_SYS = 1 is in sysports.ts). Each device's file claims its ports at init.
@@ -38,6 +41,9 @@ export function io_read8(port: u32): u32 {
     case PORT_DEV_DMA: return dma_read8(port);
     case PORT_DEV_RTC: return rtc_read(port);
     case PORT_DEV_UART: return uart_read(port);
+    case PORT_DEV_VGA: return vga_read8(port);
+    case PORT_DEV_PCI: return pci_read(port, 1);
+    case PORT_DEV_FDC: return fdc_read(port);
     default: return 0xff;
   }
 }
@@ -53,6 +59,9 @@ export function io_write8(port: u32, v: u32): void {
     case PORT_DEV_DMA: dma_write8(port, v); return;
     case PORT_DEV_RTC: rtc_write(port, v); return;
     case PORT_DEV_UART: uart_write(port, v); return;
+    case PORT_DEV_VGA: vga_write8(port, v); return;
+    case PORT_DEV_PCI: pci_write(port, 1, v); return;
+    case PORT_DEV_FDC: fdc_write(port, v); return;
     default: return;
   }
 }
@@ -63,22 +72,31 @@ export function io_write8(port: u32, v: u32): void {
   return (port & 0xffff) == 0xcf8 && load<u8>(PORT_MAP + 0xcf9) == PORT_DEV_KBC;
 }
 
+// The PCI configuration ports take word and dword accesses whole (devices/pci.ts).
+@inline function is_pci(port: u32): bool {
+  return load<u8>(PORT_MAP + (port & 0xffff)) == PORT_DEV_PCI;
+}
+
 export function io_read16(port: u32): u32 {
+  if (is_pci(port)) return pci_read(port & 0xffff, 2);
   if (wide_at_cf8(port)) return io_read8(port) | 0xff00;
   return io_read8(port) | (io_read8(port + 1) << 8);
 }
 
 export function io_write16(port: u32, v: u32): void {
+  if (is_pci(port)) { pci_write(port & 0xffff, 2, v & 0xffff); return; }
   io_write8(port, v & 0xff);
   if (wide_at_cf8(port)) return;
   io_write8(port + 1, (v >>> 8) & 0xff);
 }
 
 export function io_read32(port: u32): u32 {
+  if (is_pci(port)) return pci_read(port & 0xffff, 4);
   return io_read16(port) | (io_read16(port + 2) << 16);
 }
 
 export function io_write32(port: u32, v: u32): void {
+  if (is_pci(port)) { pci_write(port & 0xffff, 4, v); return; }
   io_write16(port, v & 0xffff);
   io_write16(port + 2, v >>> 16);
 }

@@ -27,6 +27,7 @@ import { S_CS } from "./regs";
 import { pic_acknowledge } from "../bus/irq";
 import { CHUNK_DONE, clock_deadline_reached, clock_next_deadline, run_due_events, insns_until_deadline } from "../time";
 import { set_a20 } from "../bus/sysports";
+import { fpu_reset } from "./ops/x87";
 
 // CPU signature reported in EDX at reset and by CPUID leaf 1: family 6, model 1, stepping 9
 // (a Pentium Pro: a P6 without MMX, which is what this CPU implements).
@@ -65,6 +66,7 @@ export function cpu_reset(): void {
   store<u32>(INHIBIT, 0);
   store<u32>(EXC_NESTING, 0);
   store<u32>(RESET_REQ, 0);
+  fpu_reset();
   // CS: selector F000, base FFFF0000 so the first fetch is at FFFFFFF0 (the ROM at 4 GiB)
   seg_set_cache(1, 0xf000, 0xffff0000, 0xffff, 0x93 | 0x08); // present, code, readable, accessed
   for (let s = 0; s < 8; s++) {

@@ -8,10 +8,13 @@ export const VECTOR_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../t
 
 export const PREFIXES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]);
 
-/** The vector groups: [{ group: "alu", file, data }] in file name order. */
-export function loadVectorFiles(dir = VECTOR_DIR) {
+/**
+ * The vector groups: [{ group: "alu", file, data }] in file name order. The x87 files
+ * (x87*.json, their own format: see the README there) only with x87 = true, and then only them.
+ */
+export function loadVectorFiles(dir = VECTOR_DIR, x87 = false) {
   return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
+    .filter((f) => f.endsWith(".json") && f.startsWith("x87") === x87)
     .sort()
     .map((f) => ({ group: f.replace(/\.json$/, ""), file: join(dir, f), data: JSON.parse(readFileSync(join(dir, f), "utf8")) }));
 }
@@ -26,11 +29,13 @@ export function hexBytes(hex) {
 export function indexRows(rows) {
   const byKey = new Map();
   const grouped = new Set();
+  const regForms = new Set(); // opcodes with register-form rows ("d9 e8")
   for (const r of rows) {
-    byKey.set(`${r.opcode}/${r.ext ?? "*"}`, r);
+    byKey.set(r.modrm !== undefined ? `${r.opcode}/m${r.modrm}` : `${r.opcode}/${r.ext ?? "*"}`, r);
     if (r.ext !== undefined) grouped.add(r.opcode);
+    if (r.modrm !== undefined) regForms.add(r.opcode);
   }
-  return { byKey, grouped };
+  return { byKey, grouped, regForms };
 }
 
 /**
@@ -46,13 +51,16 @@ export function decodeRow(index, bytes) {
   const opIndex = i;
   const modrm = bytes[i + 1];
   let row = index.byKey.get(`${opcode}/*`);
-  if (!row && index.grouped.has(opcode)) row = index.byKey.get(`${opcode}/${(modrm >> 3) & 7}`);
+  // a register-form row naming the whole ModRM byte (x87 "d9 e8"), else the ModRM.reg group
+  // member (which, next to register-form rows, is memory-only)
+  if (!row && index.regForms.has(opcode)) row = modrm >= 0xc0 ? index.byKey.get(`${opcode}/m${modrm}`) : index.byKey.get(`${opcode}/${(modrm >> 3) & 7}`);
+  else if (!row && index.grouped.has(opcode)) row = index.byKey.get(`${opcode}/${(modrm >> 3) & 7}`);
   return { prefixes, opcode, opIndex, modrm, row };
 }
 
 /** Whether a row's encoding has a ModRM byte (the rule tools/gen-tables.mjs uses). */
 export function rowHasModrm(r) {
-  return r.ext !== undefined || r.operands.some((o) => /^[EGMRSCD][a-z]*$/.test(o) && o !== "DX" && o !== "CL");
+  return r.ext !== undefined || r.modrm !== undefined || r.operands.some((o) => /^[EGMRSCD][a-z]*$/.test(o) && o !== "DX" && o !== "CL");
 }
 
 /** Stable name of a table row for reports and explanation lists: "0f a4 shld Ev,Gv,Ib". */

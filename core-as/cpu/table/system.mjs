@@ -45,4 +45,7 @@ export default [
   op("0f 0b", "ud2", "ud()"),
   op("0f b9", "ud1 Gv,Ev", "ud()"),
   op("0f ff", "ud0 Gv,Ev", "ud()"), // UD0 takes a ModRM byte (SDM vol.2 UD)
+  // tab86's BIOS call: undefined on Intel CPUs (#UD), a BIOS service only when fetched from
+  // the ROM image in real or V86 mode (ops/bioscall.ts, bios/rom/bios.asm)
+  op("0f 3f", "bioscall Ib", "bios_call()"),
 ];
