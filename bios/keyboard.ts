@@ -212,10 +212,18 @@ export function int16(): void {
       for (;;) {
         const head = bda16(0x1a);
         if (head == bda16(0x1c)) {
+          // the guest waits for a key (host/run.ts types --send keys then): a blocking read,
+          // or polling (a second empty peek in a row; one empty peek ends a buffer flush)
+          let fl = load<u32>(BIOS_FLAGS);
+          const polls = (fl >> 8) & 0xff;
+          if (!peek || polls >= 1) fl |= 2;
+          if (peek && polls < 0xff) fl = (fl & ~0xff00) | ((polls + 1) << 8);
+          store<u32>(BIOS_FLAGS, fl);
           if (peek) { ret_zf(true); return; }
           bios_wait();
           return;
         }
+        store<u32>(BIOS_FLAGS, load<u32>(BIOS_FLAGS) & ~0xff00); // a key: no longer polling an empty buffer
         let w = bda16(head);
         w = ah < 0x10 ? classic(w) : extended(w);
         if (w == 0xffffffff || !peek) {

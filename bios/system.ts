@@ -113,6 +113,7 @@ export function e820_entry(i: u32, out: usize): bool {
   const rom = load<u32>(ROM_SIZE);
   const low_rom: u32 = rom < 0x20000 ? rom : 0x20000;
   let base: u64 = 0, len: u64 = 0, type: u32 = 0;
+  if (i >= 3 && mem <= 0x100000) i++; // no extended memory: no empty row for it
   switch (i) {
     case 0: base = 0; len = EBDA_SEG << 4; type = 1; break;
     case 1: base = EBDA_SEG << 4; len = 0xa0000 - (EBDA_SEG << 4); type = 2; break;
@@ -126,7 +127,7 @@ export function e820_entry(i: u32, out: usize): bool {
   store<u32>(out + 16, type);
   return true;
 }
-export const E820_COUNT: u32 = 5;
+export function e820_count(): u32 { return load<u32>(MEM_SIZE) > 0x100000 ? 5 : 4; }
 
 // INT 15h/87h: copy CX words between the 24-bit (here 32-bit) linear addresses in the GDT at
 // ES:SI (descriptor 2 source, 3 destination), with the A20 gate open during the copy.
@@ -215,7 +216,7 @@ export function int15(): void {
         s32(out + 16, load<u32>(BIOS_SCRATCH + 16));
         w32(AX, 0x534d4150);
         w32(CX, 20);
-        w32(BX, i + 1 < E820_COUNT ? i + 1 : 0);
+        w32(BX, i + 1 < e820_count() ? i + 1 : 0);
         ret_cf(false);
         return;
       }

@@ -152,7 +152,7 @@ export const CPUID_SIG = 0x1334;
 // ---- the built-in BIOS (bios/*.ts)
 export const BIOS_BOOT_ORDER = 0x1388; // u32: boot devices, one per nibble from the low end (1 = A:, 0 = end)
 export const BIOS_WAIT_UNTIL = 0x1390; // u64: virtual time an INT 15h/86h wait ends (0 = none)
-export const BIOS_FLAGS = 0x1398; // u32: bit0 an INT 16h read happened (the host may start --send)
+export const BIOS_FLAGS = 0x1398; // u32: bit0 INT 16h was called, bit1 the guest waits for a key (the host clears it; --send types then), bits 8-15 empty INT 16h peeks in a row
 export const BIOS_SCRATCH = 0x13a0; // 0x20 bytes: scratch for BIOS services (an E820 entry)
 
 export const FETCH_BUF = 0x13d0; // 16 bytes + padding: code bytes read ahead by the decoder near a page end
@@ -182,7 +182,6 @@ export const FPU_FDP = 0x189c; // last data (memory operand) pointer: offset
 export const FPU_FDS = 0x18a0; // ... and segment selector
 export const FPU_IGNNE = 0x18a4; // 1 after an OUT to port 0xF0 while FERR# is asserted: ignore the error
 export const FPU_FERR = 0x18a8; // 1 while FERR# drives IRQ 13 (legacy error reporting, CR0.NE=0)
-export const FPU_FORCE = 0x18ac; // test hook: nonzero enables the FPU while it is not fitted by default
 export const FPU_END = 0x18c0;
 
 // ---- PC device state blocks (issue: the PC platform). Each device keeps all of its registers

@@ -15,8 +15,8 @@ export interface RunOptions {
   slice?: number;
   /** --until also matches the text screen */
   untilScreen?: boolean;
-  /** key strokes (scancode set 2 bytes each, host/keys.ts) typed once the guest reads the
-   * keyboard through INT 16h: one whenever the BIOS keyboard buffer is empty */
+  /** key strokes (scancode set 2 bytes each, host/keys.ts) typed through the keyboard
+   * controller, one each time the guest asks the BIOS (INT 16h) for a key and finds none */
   send?: number[][];
 }
 
@@ -50,11 +50,13 @@ export async function runMachine(m: Machine, opts: RunOptions = {}): Promise<Run
   };
   const keys = opts.send ? [...opts.send] : [];
   const feed = (): void => {
-    if (keys.length === 0 || (m.r32(S.BIOS_FLAGS) & 1) === 0) return;
-    // the BDA keyboard buffer (head 41Ah, tail 41Ch) is empty: type the next key
+    // type the next key once the guest has asked INT 16h for one and found the buffer empty
+    // (so a program that empties the buffer before it asks does not lose typed-ahead keys)
+    const flags = m.r32(S.BIOS_FLAGS);
+    if (keys.length === 0 || (flags & 2) === 0) return;
     const head = m.dv.getUint16(S.RAM + 0x41a, true), tail = m.dv.getUint16(S.RAM + 0x41c, true);
     if (head !== tail) return;
-    if (m.sendScancodes(keys[0])) keys.shift();
+    if (m.sendScancodes(keys[0])) { keys.shift(); m.w32(S.BIOS_FLAGS, flags & ~2); }
   };
   for (;;) {
     if (!deterministic) m.core.sync_clock(BigInt(Math.round((performance.now() - t0) * 1e6)));

@@ -1,7 +1,7 @@
-// Behaviour of the string instructions and the x87 escapes that the hardware vectors do not
-// reach: long REP runs (chunked, with the fast page paths), overlapping copies, address-size
-// wrap, segment overrides, a fault in the middle of a REP, INS/OUTS, and #NM from the FPU
-// escapes and WAIT.
+// Behaviour of the string instructions that the hardware vectors do not reach: long REP runs
+// (chunked, with the fast page paths), overlapping copies, address-size wrap, segment
+// overrides, a fault in the middle of a REP, INS/OUTS. (The x87's system side, #NM from the
+// escapes and WAIT included, is in x87-system.test.ts.)
 import { describe, it, expect, beforeAll } from "vitest";
 import type { Machine } from "../host/machine.js";
 import * as S from "../core-as/state.js";
@@ -174,41 +174,5 @@ describe("REP string instructions", () => {
     expect([...ram(0x40300, 8)]).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
     expect(m.reg(EDI)).toBe(0x308);
     expect(m.reg(ECX)).toBe(0);
-  });
-});
-
-describe("x87 escapes without an FPU", () => {
-  const CR0_MP = 2, CR0_EM = 4, CR0_TS = 8;
-  function withCr0(bits: number) {
-    realMode(0x40000);
-    m.w32(S.CR0, 0x60000010 | bits);
-    m.core.state_changed();
-  }
-  it("do nothing with EM=TS=0 (a memory operand is not touched)", () => {
-    withCr0(0);
-    // fld dword [bx+si+0x1234] (d9 80 34 12): decoded, no access, no change
-    load([0xd9, 0x80, 0x34, 0x12], 0, { [EAX]: 0x1234 });
-    m.core.step();
-    expect(m.r32(S.EXC_VECTOR)).toBe(0xffffffff);
-    expect(m.r32(S.EIP)).toBe(4);
-    expect(m.reg(EAX)).toBe(0x1234);
-  });
-  it("raise #NM with CR0.EM or CR0.TS", () => {
-    for (const bits of [CR0_EM, CR0_TS, CR0_EM | CR0_MP]) {
-      withCr0(bits);
-      load([0xdb, 0xe3], 0, { 4: 0x8000 }); // fninit
-      m.core.step();
-      expect(m.r32(S.EXC_VECTOR)).toBe(7);
-      expect(m.r32(S.EIP)).toBe(7 * 16);
-    }
-  });
-  it("fwait raises #NM only with TS and MP both set", () => {
-    for (const [bits, nm] of [[0, false], [CR0_TS, false], [CR0_MP, false], [CR0_EM, false], [CR0_TS | CR0_MP, true]] as const) {
-      withCr0(bits);
-      load([0x9b], 0, { 4: 0x8000 });
-      m.core.step();
-      expect(m.r32(S.EXC_VECTOR), `CR0 bits ${bits}`).toBe(nm ? 7 : 0xffffffff);
-      expect(m.r32(S.EIP)).toBe(nm ? 7 * 16 : 1);
-    }
   });
 });

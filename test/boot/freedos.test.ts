@@ -116,5 +116,10 @@ describe.skipIf(!existsSync(IMAGES + "fdstd144.img"))("fdstd144.img", () => {
     expect(d).toMatch(/^COMMAND\s+COM/m);
     const t = await waitFor(m, /type config\.sys[\s\S]*\nA:\\>\s*$/, "cls{Enter}type config.sys{Enter}");
     expect(t).toMatch(/EMM386\.EXE/);
+    const e = await waitFor(m, /dir \\fdos \/w[\s\S]*bytes free\s*\nA:\\>\s*$/, "cls{Enter}dir \\fdos /w{Enter}");
+    expect(e).toMatch(/EDIT\.EXE/);
+    const ed = await waitFor(m, /File\s+Edit\s+Search/, "cls{Enter}\\fdos\\edit new.txt{Enter}");
+    expect(ed).toMatch(/FreeDOS Edit/);
+    expect(await waitFor(m, /typed in V86 mode/, "typed in V86 mode")).toMatch(/typed in V86 mode/);
   });
 });

@@ -3,6 +3,7 @@
 ;   nasm -DWORKLOAD=1  integer loop with memory traffic (a 64 KiB table, read-modify-write)
 ;   nasm -DWORKLOAD=2  sieve of Eratosthenes over 1 Mi flags, repeated
 ;   nasm -DWORKLOAD=3  string and call heavy: rep movsd/stosd, near calls, push/pop
+;   nasm -DWORKLOAD=4  x87 floating point: a Mandelbrot set in double precision
 ; Each prints "RESULT <hex checksum>" then "DONE" on port 0xE9 and halts. The host checks the
 ; checksum against its own computation of the same work, so a fast but wrong CPU cannot pass.
 %include "common.inc"
@@ -120,8 +121,79 @@ mix:    mov     eax, [esi]
         add     ebp, ecx
         ret
 done3:
+%elif WORKLOAD == 4
+; x87 Mandelbrot: a W x H grid over [-2, 1] x [-1.5, 1.5], at most MAXIT iterations of
+; z = z^2 + c per point, in double precision (precision control 53 bits, round to nearest: the
+; same results as IEEE doubles, so the host's JavaScript can check them). 8 flops per
+; iteration: x*x, y*y, x*x + y*y, x*x - y*y, + cx, x*y, 2xy, + cy.
+; checksum = over the points in order: sum = sum * 31 + iterations (mod 2^32)
+W       equ 192
+H       equ 192
+MAXIT   equ 256
+VARS4   equ 0x200000
+        fninit
+        fldcw   [cw_pc53]
+        xor     ebp, ebp                ; checksum
+        xor     esi, esi                ; py
+.row:   mov     [VARS4], esi
+        fild    dword [VARS4]
+        fmul    qword [step_y]
+        fadd    qword [y0]
+        fstp    qword [VARS4+16]        ; cy
+        xor     edi, edi                ; px
+.col:   mov     [VARS4], edi
+        fild    dword [VARS4]
+        fmul    qword [step_x]
+        fadd    qword [x0]
+        fstp    qword [VARS4+8]         ; cx
+        xor     ecx, ecx                ; iterations
+        fldz                            ; x
+        fldz                            ; y, x
+.it:    fld     st1                     ; x, y, x
+        fmul    st0, st0                ; x2, y, x
+        fld     st1                     ; y, x2, y, x
+        fmul    st0, st0                ; y2, x2, y, x
+        fld     st1                     ; x2, y2, x2, y, x
+        fadd    st0, st1                ; x2+y2, y2, x2, y, x
+        fcomp   qword [four]            ; y2, x2, y, x
+        fnstsw  ax
+        sahf
+        ja      .esc                    ; > 4 (C0 = C3 = 0)
+        fsubp   st1, st0                ; x2-y2, y, x
+        fadd    qword [VARS4+8]         ; xn, y, x
+        fxch    st2                     ; x, y, xn
+        fmulp   st1, st0                ; x*y, xn
+        fadd    st0, st0                ; 2xy, xn
+        fadd    qword [VARS4+16]        ; yn, xn
+        inc     ecx
+        cmp     ecx, MAXIT
+        jb      .it
+        fldz                            ; (the escape path's stack depth)
+        fldz
+.esc:   fstp    st0
+        fstp    st0
+        fstp    st0
+        fstp    st0
+        imul    ebp, ebp, 31
+        add     ebp, ecx
+        inc     edi
+        cmp     edi, W
+        jb      .col
+        inc     esi
+        cmp     esi, H
+        jb      .row
+        mov     eax, ebp
+        jmp     done4
+align 8
+x0:     dq -2.0
+y0:     dq -1.5
+step_x: dq 0.015625                     ; 3 / 192
+step_y: dq 0.015625
+four:   dq 4.0
+cw_pc53: dw 0x027F
+done4:
 %else
-%error "WORKLOAD must be 1, 2 or 3"
+%error "WORKLOAD must be 1 to 4"
 %endif
         mov     edx, eax
         MSG     "RESULT "

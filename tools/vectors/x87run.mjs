@@ -64,24 +64,20 @@ function ulpDistance(a, b) {
   return Number(d);
 }
 
-/** undefined condition codes of a form (by mnemonic) */
+/**
+ * The condition codes the SDM leaves undefined after an instruction ("FPU Flags Affected" in
+ * vol.2), by mnemonic: they are not compared. Everything else is defined (set, cleared, or
+ * left as it was).
+ */
+const CC_DEFINED_ALL = /^f(u?comp{0,2}[235]?|icomp?|tst|xam|prem1?|ninit|ldenv|rstor|nsave)$/;
+const CC_C0_C3_UNDEFINED = /^f(sin|cos|sincos|ptan)$/; // C1 and C2 defined
+const CC_ALL_UNDEFINED = /^f(free|freep|nop|nclex|ldcw|nstcw|nstsw|nstenv|neni|ndisi|nsetpm)$/;
 function undefinedCC(name) {
   const mn = name.split(" ")[0];
-  if (/^f(add|sub|subr|mul|div|divr)p?$/.test(mn) || /^fi(add|sub|subr|mul|div|divr)$/.test(mn)) return C0 | C2 | C3;
-  if (/^f(ld|ild|bld|st|stp|ist|istp|bstp|xch|fld1|chs|abs|sqrt|rndint|scale|xtract|cmov)/.test(mn)) {
-    if (/^fcmov/.test(mn)) return C0 | C2 | C3;
-    return C0 | C2 | C3;
-  }
-  if (/^fcomi|^fucomi/.test(mn)) return C0 | C2 | C3;
-  if (/^f(ldl2t|ldl2e|ldpi|ldlg2|ldln2|ldz|ld1)$/.test(mn)) return C0 | C2 | C3;
-  if (/^f(incstp|decstp)$/.test(mn)) return C0 | C2 | C3;
-  if (/^ffree/.test(mn)) return C0 | C1 | C2 | C3;
-  if (/^fnop|^fldcw|^fnstcw|^fnstsw|^fnstenv|^fnsave|^fneni|^fndisi|^fnsetpm/.test(mn)) return 0;
-  if (/^fnclex/.test(mn)) return C0 | C1 | C2 | C3;
-  if (/^f(2xm1|yl2x|yl2xp1|patan)$/.test(mn)) return C0 | C2 | C3;
-  if (/^f(sin|cos|sincos|ptan)$/.test(mn)) return C0 | C3;
-  if (/^fprem/.test(mn)) return 0;
-  return 0;
+  if (CC_DEFINED_ALL.test(mn)) return 0;
+  if (CC_C0_C3_UNDEFINED.test(mn)) return C0 | C3;
+  if (CC_ALL_UNDEFINED.test(mn)) return C0 | C1 | C2 | C3;
+  return C0 | C2 | C3; // arithmetic, loads, stores, moves, constants, fcomi/fucomi, fcmov: C1 only
 }
 
 export class X87Runner {
@@ -176,7 +172,6 @@ export class X87Runner {
     m.w32(S.INHIBIT, 0);
     // the FPU state
     const top = (c.sw >> 11) & 7;
-    m.w32(S.FPU_FORCE, 1);
     m.w32(S.FPU_CW, (c.cw & 0x1f3f) | 0x40); // as FRSTOR loads it
     m.w32(S.FPU_SW, c.sw & 0xc7ff);
     m.w32(S.FPU_TOP, top);

@@ -71,7 +71,7 @@ export const K_QNAN: i32 = 3;
 export const K_SNAN: i32 = 4;
 export const K_BAD: i32 = 5; // unsupported: unnormal, pseudo-infinity, pseudo-NaN
 
-export function kind(se: u32, m: u64): i32 {
+@inline export function kind(se: u32, m: u64): i32 {
   const e = se & 0x7fff;
   if (e == 0) return m == 0 ? K_ZERO : K_FIN;
   if ((m >> 63) == 0) return K_BAD;
@@ -87,8 +87,9 @@ export function kind(se: u32, m: u64): i32 {
 // Normalized exponent/significand of a finite nonzero value (NE, NM).
 export let NE: i32 = 0;
 export let NM: u64 = 0;
-export function normalize(se: u32, m: u64): void {
+@inline export function normalize(se: u32, m: u64): void {
   let e = <i32>(se & 0x7fff);
+  if (e != 0 && (m >> 63) != 0) { NM = m; NE = e; return; } // already normal
   if (e == 0) e = 1; // denormals and pseudo-denormals have the exponent of the smallest normal
   const s = <i32>clz(m);
   NM = m << s;
@@ -299,7 +300,13 @@ export function nan_result(ka: i32, ase: u32, am: u64, kb: i32, bse: u32, bm: u6
 
 // ---- add / subtract: a + b (callers negate b for subtraction)
 
+// both operands normal numbers (no zero, denormal, infinity, NaN or unsupported encoding)
+@inline function both_normal(ase: u32, am: u64, bse: u32, bm: u64): bool {
+  return ((ase & 0x7fff) - 1) < 0x7ffe && ((bse & 0x7fff) - 1) < 0x7ffe && ((am & bm) >> 63) != 0;
+}
+
 export function f_add(ase: u32, am: u64, bse: u32, bm: u64): void {
+  if (both_normal(ase, am, bse, bm) && !DEN_IN) { add_normal(ase, am, bse, bm); return; }
   const ka = kind(ase, am), kb = kind(bse, bm);
   if (ka >= K_QNAN || kb >= K_QNAN) { nan_result(ka, ase, am, kb, bse, bm); return; }
   const as = ase >> 15, bs = bse >> 15;
@@ -316,10 +323,15 @@ export function f_add(ase: u32, am: u64, bse: u32, bm: u64): void {
   }
   if (ka == K_ZERO) { normalize(bse, bm); round_pack(bs, NE, NM, 0); return; }
   if (kb == K_ZERO) { normalize(ase, am); round_pack(as, NE, NM, 0); return; }
+  add_normal(ase, am, bse, bm);
+}
+
+// a + b for finite nonzero operands (denormals included)
+function add_normal(ase: u32, am: u64, bse: u32, bm: u64): void {
   normalize(ase, am);
-  let ae = NE, an = NM, sa = as;
+  let ae = NE, an = NM, sa = ase >> 15;
   normalize(bse, bm);
-  let be = NE, bn = NM, sb = bs;
+  let be = NE, bn = NM, sb = bse >> 15;
   if (be > ae || (be == ae && bn > an)) {
     const te = ae; ae = be; be = te;
     const tn = an; an = bn; bn = tn;
@@ -353,6 +365,7 @@ export function f_add(ase: u32, am: u64, bse: u32, bm: u64): void {
 // ---- multiply
 
 export function f_mul(ase: u32, am: u64, bse: u32, bm: u64): void {
+  if (both_normal(ase, am, bse, bm) && !DEN_IN) { mul_normal(ase, am, bse, bm); return; }
   const ka = kind(ase, am), kb = kind(bse, bm);
   if (ka >= K_QNAN || kb >= K_QNAN) { nan_result(ka, ase, am, kb, bse, bm); return; }
   const sign = (ase ^ bse) >> 15;
@@ -360,6 +373,12 @@ export function f_mul(ase: u32, am: u64, bse: u32, bm: u64): void {
   if ((DEN_IN || is_denormal(ase, am) || is_denormal(bse, bm)) && denormal_stop()) return;
   if (ka == K_INF || kb == K_INF) { R_SE = (sign << 15) | 0x7fff; R_M = H; return; }
   if (ka == K_ZERO || kb == K_ZERO) { R_SE = sign << 15; R_M = 0; return; }
+  mul_normal(ase, am, bse, bm);
+}
+
+// a * b for finite nonzero operands
+function mul_normal(ase: u32, am: u64, bse: u32, bm: u64): void {
+  const sign = (ase ^ bse) >> 15;
   normalize(ase, am);
   const ae = NE, an = NM;
   normalize(bse, bm);

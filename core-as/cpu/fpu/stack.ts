@@ -63,6 +63,22 @@ export function fpu_commit_flags(): bool {
   return (unmasked & 0x07) == 0;
 }
 
+// fpu_commit_flags() and C1 from the rounding in one status-word update (the common path of
+// an arithmetic result): returns true when the result may be delivered; C1 is then set,
+// otherwise cleared.
+export function commit_result(): bool {
+  const fx = FX;
+  let sw = load<u32>(FPU_SW) & ~SW_C1;
+  if (fx == 0) { store<u32>(FPU_SW, sw); return true; }
+  sw |= fx & 0x7f;
+  const unmasked = fx & ~load<u32>(FPU_CW) & 0x3f;
+  if (unmasked != 0) sw |= SW_ES | SW_B;
+  const ok = (unmasked & 0x07) == 0;
+  if (ok && FUP) sw |= SW_C1;
+  store<u32>(FPU_SW, sw);
+  return ok;
+}
+
 // C1 after an arithmetic result: whether it was rounded up.
 @inline export function set_c1_rounding(): void {
   set_cc(FUP ? SW_C1 : 0, SW_C1);
@@ -111,14 +127,3 @@ export function set_tag_word(tw: u32): void {
   for (let p: u32 = 0; p < 8; p++) if (((tw >> (p * 2)) & 3) != 3) full |= 1 << p;
   store<u32>(FPU_FULL, full);
 }
-
-// Reset state (FNINIT; SDM vol.1 §8.1.10): CW 037F, SW 0, all empty, pointers 0.
-export function fpu_init_state(cw: u32): void {
-  store<u32>(FPU_CW, cw);
-  store<u32>(FPU_SW, 0);
-  store<u32>(FPU_TOP, 0);
-  store<u32>(FPU_FULL, 0);
-}
-
-export function fpu_env_cw(): u32 { return load<u32>(FPU_CW); }
-export const FE_STACK: u32 = FE_IE | FE_SF;

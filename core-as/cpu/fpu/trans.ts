@@ -423,15 +423,15 @@ function trig(op: u32): void {
     // ST0 = sin, then push cos: the flags of both roundings
     sin_cos_q(S(T1), S(T0), q, false);
     sin_cos_q(S(T2), S(T0), q, true);
-    round_out(S(T1));
-    const sse = R_SE, sm = R_M;
     round_out(S(T2));
     const cse = R_SE, cm = R_M;
+    round_out(S(T1));
+    const sse = R_SE, sm = R_M;
     if (!fpu_commit_flags()) { set_cc(0, SW_C1); return; }
     st_set(0, sse, sm);
     fpu_push();
     st_set(0, cse, cm);
-    set_c1_rounding();
+    set_c1_rounding(); // (the sine's rounding)
     return;
   }
   // FPTAN: tan then push 1.0

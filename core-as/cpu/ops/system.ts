@@ -27,8 +27,8 @@ import { request_exit_check } from "../signal";
 import { debug_update } from "../debug";
 import { CHUNK_DONE } from "../../time";
 
-// CPUID leaf 1 EDX reports the x87 only once it exists (another part of the core).
-export const CPUID_HAS_FPU: bool = false;
+// CPUID leaf 1 EDX bit 0: the x87 FPU (cpu/ops/x87.ts) is fitted.
+export const CPUID_HAS_FPU: bool = true;
 
 @inline function cpl0(): bool {
   if (load<u32>(CPL) != 0) { gp(0); return false; }

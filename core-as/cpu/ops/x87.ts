@@ -11,42 +11,43 @@
 // writes port 0xF0, which makes the CPU ignore it: IGNNE#). The last instruction/data
 // pointers and opcode are recorded by every instruction but the control instructions.
 //
-// Until the FPU is fitted by default (FPU_FITTED; a test can set FPU_FORCE) the machine is
-// a P6 without one: the escapes only check EM/TS, like a 386 with no coprocessor.
+// With FPU_FITTED false the machine would be a P6 without an FPU: the escapes only check
+// EM/TS, like a 386 with no coprocessor fitted (and CPUID must then not report one).
 import {
-  CR0, EIP, INSN_EIP, SEG_SEL, EFLAGS, MODE, MODE_PE, MODE_VM,
+  CR0, EIP, INSN_EIP, SEG_SEL, EFLAGS, MODE, MODE_PE, MODE_VM, CPL,
   FPU_CW, FPU_SW, FPU_TOP, FPU_FULL, FPU_FIP, FPU_FCS, FPU_FOP, FPU_FDP, FPU_FDS,
-  FPU_IGNNE, FPU_FERR, FPU_FORCE, FPU_REGS,
+  FPU_IGNNE, FPU_FERR, FPU_REGS,
 } from "../../state";
 import { raise, FAULTED, EXC_NM, EXC_MF, EXC_UD } from "../fault";
 import { OP, MOD, REG, RM, SEG, EA, O32 } from "../decode";
 import { read16, read32, write16, write32, seg_check, lin_addr, lin_probe_write, ACC_WRITE, SEG_USABLE } from "../memory";
-import { reg16, set_reg16, S_CS } from "../regs";
+import { set_reg16, S_CS } from "../regs";
 import { get_eflags, condition, F_ZF, F_PF, F_CF, F_OF, F_SF, F_AF } from "../flags";
 import { irq_set } from "../../bus/irq";
 import {
-  fpu_env, set_prec, FX, FUP, R_SE, R_M, MASKS, FE_IE, FE_DE, FE_ZE, FE_OE, FE_UE, FE_PE,
+  fpu_env, set_prec, FX, R_SE, R_M, MASKS, FE_IE, FE_DE, FE_OE, FE_UE, FE_PE,
   kind, K_ZERO, K_FIN, K_INF, K_SNAN, K_BAD, f_add, f_mul, f_div, f_sqrt, f_compare,
-  f_rndint, nan_result, raise_fx, clear_fx, set_result, INDEF_SE, INDEF_M, is_denormal, set_den_in,
+  f_rndint, raise_fx, clear_fx, INDEF_SE, INDEF_M, set_den_in,
 } from "../fpu/f80";
 import { f_sub, f_scale, f_xtract, X_SE, X_M, f_prem, PREM_CC, PREM_CC_MASK } from "../fpu/arith2";
 import { load_real, load_int, load_bcd, L_SE, L_M, L_DEN, store_real, store_int, store_bcd, BCD_LO, BCD_HI } from "../fpu/convert";
 import {
   st_se, st_m, st_empty, st_set, st_free, fpu_push, fpu_pop, phys, reg_addr, status_word,
-  set_status_word, set_cc, fpu_commit_flags, set_c1_rounding, stack_fault, st_set_indefinite,
-  tag_word, set_tag_word, tag_of, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC, SW_ES, SW_B,
+  set_status_word, set_cc, fpu_commit_flags, commit_result, set_c1_rounding, stack_fault, st_set_indefinite,
+  tag_word, set_tag_word, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC, SW_ES, SW_B,
 } from "../fpu/stack";
 import { f_trans } from "../fpu/trans";
 
-// true once every x87 instruction matches the hardware vectors: CPUID then reports the FPU
-export const FPU_FITTED: bool = false;
+// The FPU is fitted (every x87 instruction matches the hardware vectors); CPUID reports it
+// (ops/system.ts CPUID_HAS_FPU). False would make the machine a P6 without one.
+export const FPU_FITTED: bool = true;
 
 const CR0_MP: u32 = 0x2;
 const CR0_EM: u32 = 0x4;
 const CR0_TS: u32 = 0x8;
 const CR0_NE: u32 = 0x20;
 
-@inline function fitted(): bool { return FPU_FITTED || load<u32>(FPU_FORCE) != 0; }
+@inline function fitted(): bool { return FPU_FITTED; }
 
 // ---------------------------------------------------------------- prologue, epilogue
 
@@ -141,9 +142,10 @@ function read80(off: u32): void {
 function probe_store(off: u32, n: u32): bool {
   if (!seg_check(SEG, off, n, ACC_WRITE | SEG_USABLE)) return false;
   const lin = lin_addr(SEG, off);
-  lin_probe_write(lin, 1, load<u32>(0x1160) == 3);
+  const user = load<u32>(CPL) == 3;
+  lin_probe_write(lin, 1, user);
   if (FAULTED) return false;
-  lin_probe_write(lin + n - 1, 1, load<u32>(0x1160) == 3);
+  lin_probe_write(lin + n - 1, 1, user);
   return !FAULTED;
 }
 function write64(off: u32, v: u64): void {
@@ -186,8 +188,6 @@ export function fpu_wait(): void {
   if ((load<u32>(FPU_SW) & SW_ES) != 0) fpu_error();
 }
 
-// kept for the table's old rows (an escape without an FPU)
-export function fpu_esc(): void { absent(); }
 
 // ---------------------------------------------------------------- arithmetic
 
@@ -206,12 +206,10 @@ function arith(op: i32, xse: u32, xm: u64, yse: u32, ym: u64): void {
 
 // Store an arithmetic result to ST(d) if no unmasked IE/DE/ZE, with C1 from the rounding.
 function deliver(d: u32): bool {
-  if (fpu_commit_flags()) {
+  if (commit_result()) {
     st_set(d, R_SE, R_M);
-    set_c1_rounding();
     return true;
   }
-  set_cc(0, SW_C1);
   return false;
 }
 
