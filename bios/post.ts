@@ -8,6 +8,8 @@ import { s8, s16, set_bda8, set_bda16, set_bda32, w8, DL } from "./util";
 import { video_set_mode, video_print } from "./video";
 import { floppy_type, floppy_count, floppy_boot } from "./disk";
 import { EBDA_SEG } from "./system";
+import { CPUID_HAS_FPU } from "../core-as/cpu/ops/system";
+import { fpu_init_state } from "../core-as/cpu/ops/x87";
 
 // Entry points in bios.asm (segment F000)
 const ROM_DUMMY: u32 = 0x100;
@@ -38,8 +40,8 @@ export function post(): void {
   set_bda16(0x00, 0x3f8); set_bda16(0x02, 0x2f8); set_bda16(0x04, 0x3e8); set_bda16(0x06, 0x2e8);
   set_bda16(0x0e, EBDA_SEG);
   const nfd = floppy_count();
-  // equipment: diskettes (bit 0, count-1 in 6-7), no x87 (bit 1), 80x25 colour (4-5), 4 serial ports (9-11)
-  let eq: u32 = 0x0020 | (4 << 9);
+  // equipment: diskettes (bit 0, count-1 in 6-7), x87 (bit 1), 80x25 colour (4-5), 4 serial ports (9-11)
+  let eq: u32 = 0x0020 | (4 << 9) | (CPUID_HAS_FPU ? 2 : 0);
   if (nfd > 0) eq |= 1 | ((nfd - 1) << 6);
   set_bda16(0x10, eq);
   set_bda16(0x13, (EBDA_SEG << 4) >> 10);
@@ -51,6 +53,9 @@ export function post(): void {
   // EBDA: its size in KiB in the first byte
   s8(EBDA_SEG << 4, 1);
   for (let a: u32 = 1; a < 0x400; a++) s8((EBDA_SEG << 4) + a, 0);
+
+  // the coprocessor as FNINIT leaves it (power-on leaves every exception unmasked)
+  if (CPUID_HAS_FPU) fpu_init_state();
 
   // 8259A pair: ICW1-4, vectors 08h and 70h, cascade on IRQ 2
   io_write8(0x20, 0x11); io_write8(0x21, 0x08); io_write8(0x21, 0x04); io_write8(0x21, 0x01);

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { createNodeMachine, defaultBiosPath } from "../../host/node.js";
 import { runMachine } from "../../host/run.js";
 import type { Machine } from "../../host/machine.js";
+import * as S from "../../core-as/state.js";
 
 const CF = 0x01, ZF = 0x40;
 let m: Machine;
@@ -144,11 +145,16 @@ describe("INT 1Ah PCI BIOS, INT 10h, INT 11h, INT 15h C0h/86h (biostest2.asm)", 
     expect(w(0x524)).toBe(16);
     expect(w(0x526) & 0xff).toBe(24);
   });
+  it("POST leaves the coprocessor as FNINIT does: control word 037F, all registers empty", () => {
+    expect(m2.r32(S.FPU_CW)).toBe(0x37f);
+    expect(m2.r32(S.FPU_FULL)).toBe(0);
+  });
   it("teletype output lands at the cursor on the screen", () => {
     expect(m2.screenText().split("\n")[5]).toBe("       Hi");
   });
   it("INT 11h equipment: one diskette drive, 80x25 colour; INT 15h C0h model FC", () => {
     expect(w(0x528) & 0xc1).toBe(0x01);
+    expect(w(0x528) & 0x02).toBe(0x02); // math coprocessor, as CPUID reports
     expect(w(0x528) & 0x30).toBe(0x20);
     expect(w(0x52a) & 0xff).toBe(0xfc);
   });

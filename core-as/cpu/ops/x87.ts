@@ -214,7 +214,8 @@ function deliver(d: u32): bool {
 }
 
 // Compare x with y and set C3 C2 C0 (C1 = 0), also when an exception is unmasked (then
-// unordered for an invalid operand). Returns whether the instruction may pop.
+// unordered for an invalid operand: what the hardware the vectors come from does; the SDM says
+// Intel's leave the condition codes alone then). Returns whether the instruction may pop.
 function compare_cc(xse: u32, xm: u64, yse: u32, ym: u64, quiet: bool): bool {
   const c = f_compare(xse, xm, yse, ym, quiet);
   const ok = fpu_commit_flags();
@@ -737,6 +738,13 @@ export function fpu_fnop287(): void {
 export function fpu_fninit(): void {
   if (!fitted()) { absent(); return; }
   if (!begin_nowait()) return;
+  fpu_init_state();
+}
+
+// The state FNINIT leaves (SDM vol.2 FINIT/FNINIT): CW 037F (all exceptions masked, extended
+// precision, round to nearest), SW 0, all registers empty, pointers 0. The BIOS POST calls it
+// too, as a PC BIOS initialises the coprocessor before booting.
+export function fpu_init_state(): void {
   store<u32>(FPU_CW, 0x37f);
   store<u32>(FPU_SW, 0);
   store<u32>(FPU_TOP, 0);
