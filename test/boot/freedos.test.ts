@@ -11,7 +11,12 @@ import { ROOT } from "../helpers.js";
 import * as S from "../../core-as/state.js";
 
 const IMAGES = `${ROOT}../shared/images/`;
-const image = (name: string) => new Uint8Array(readFileSync(IMAGES + name));
+// The images are test data that must be there (CI has ../shared beside the clone): a missing
+// one fails the test with this message rather than skipping it.
+const image = (name: string) => {
+  if (!existsSync(IMAGES + name)) throw new Error(`${IMAGES}${name} is missing: the boot tests read ../shared/images/ in place`);
+  return new Uint8Array(readFileSync(IMAGES + name));
+};
 
 async function boot(name: string, memMiB = 32): Promise<Machine> {
   const rom = new Uint8Array(readFileSync(defaultBiosPath()));
@@ -28,10 +33,25 @@ async function waitFor(m: Machine, re: RegExp, keys?: string, timeoutMs = 60000)
   return screen;
 }
 
+// fdstd144's CONFIG.SYS asks before each driver: yes to DOS=HIGH, HIMEM and EMM386, no to
+// UMBPCI. Answers each question as it appears and returns what the screen showed.
+async function answerConfig(m: Machine): Promise<string> {
+  let seen = "";
+  for (let i = 0; i < 12; i++) {
+    const s = await waitFor(m, /(\[Y,N\]\?\s*$)|(A:\\>\s*$)/);
+    seen += s + "\n";
+    if (/A:\\>\s*$/.test(s)) break;
+    const q = s.trimEnd().split("\n").pop()!.trimEnd();
+    const esc = q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await waitFor(m, new RegExp(esc + "[YN]"), /UMBPCI/i.test(q) ? "n" : "y");
+  }
+  return seen;
+}
+
 // the prompt on the last non-empty line of the screen
 const PROMPT_LAST = /A:\\>\s*$/;
 
-describe.skipIf(!existsSync(IMAGES + "freedos-boot-1440k.img"))("freedos-boot-1440k.img", () => {
+describe("freedos-boot-1440k.img", () => {
   let m: Machine;
   beforeAll(async () => { m = await boot("freedos-boot-1440k.img"); });
 
@@ -56,7 +76,7 @@ describe.skipIf(!existsSync(IMAGES + "freedos-boot-1440k.img"))("freedos-boot-14
   });
 });
 
-describe.skipIf(!existsSync(IMAGES + "freedos-boot-1440k.img"))("the command", () => {
+describe("the command", () => {
   it("tab86 --fda IMG --until 'A:\\>' --screen exits 0 and prints the screen; --send types", () => {
     const r = spawnSync(process.execPath, [`${ROOT}bin/tab86.js`, "--fda", IMAGES + "freedos-boot-1440k.img", "--deterministic",
       "--send", "ver{Enter}", "--until", ">ver\\s+FreeCom version", "--timeout", "60", "--screen"], { encoding: "utf8", timeout: 90_000 });
@@ -67,7 +87,7 @@ describe.skipIf(!existsSync(IMAGES + "freedos-boot-1440k.img"))("the command", (
   });
 });
 
-describe.skipIf(!existsSync(IMAGES + "freedos722.img"))("freedos722.img", () => {
+describe("freedos722.img", () => {
   let m: Machine;
   beforeAll(async () => { m = await boot("freedos722.img"); });
   it("boots with HIMEM: XMS driver installed, DOS in the HMA", async () => {
@@ -75,6 +95,30 @@ describe.skipIf(!existsSync(IMAGES + "freedos722.img"))("freedos722.img", () => 
     expect(s).toMatch(/FreeDOS HIMEM/);
     expect(s).toMatch(/Interface : XMS/);
     expect(s).toMatch(/Diskbuffers = \d+ Bytes in HMA/);
+  });
+  // The image's CONFIG.SYS loads HIMEM without /VERBOSE, so the amount of XMS memory is asked
+  // from the driver itself: DEBUG assembles INT 2Fh AX=4310h (the XMS entry point) and XMS
+  // function 08h (DX = total free extended memory in KiB, XMS 2.0 specification).
+  it("HIMEM's XMS has the extended memory that --mem gives", async () => {
+    const freeKiB = async (memMiB: number): Promise<number> => {
+      const x = await boot("freedos722.img", memMiB);
+      await waitFor(x, PROMPT_LAST);
+      await waitFor(x, /^-\s*$/m, "cls{Enter}debug{Enter}");
+      const prog = ["a 100", "mov ax,4310", "int 2f", "mov [200],bx", "mov ax,es", "mov [202],ax",
+        "mov ah,08", "call far [200]", "int 3", ""];
+      await waitFor(x, /^-\s*$/m, prog.join("{Enter}") + "{Enter}");
+      const regs = await waitFor(x, /DX=[0-9A-F]{4}[\s\S]*\n-\s*$/, "g =100{Enter}");
+      return parseInt(regs.match(/DX=([0-9A-F]{4})/)![1], 16);
+    };
+    const at16 = await freeKiB(16);
+    const at32 = await freeKiB(32);
+    // 16 MiB more RAM is exactly 16384 KiB more XMS
+    expect(at32 - at16).toBe(16384);
+    // all of extended memory (RAM above 1 MiB) less the HMA, less what DOS itself took
+    // (FreeCOM keeps a swap area in XMS)
+    const extended = (32 - 1) * 1024 - 64;
+    expect(at32).toBeLessThanOrEqual(extended);
+    expect(at32).toBeGreaterThan(extended - 256);
   });
   it("time advances between two calls (timer interrupt and RTC)", async () => {
     const t1 = await waitFor(m, /time\s*\n.*Current time is[^\n]*\n[^\n]*new time:\s*$/i, "cls{Enter}time{Enter}");
@@ -94,21 +138,17 @@ describe.skipIf(!existsSync(IMAGES + "freedos722.img"))("freedos722.img", () => 
   });
 });
 
-describe.skipIf(!existsSync(IMAGES + "fdstd144.img"))("fdstd144.img", () => {
+describe("fdstd144.img", () => {
   it("boots answering yes to HIMEM and EMM386; DOS keeps working in virtual-8086 mode", async () => {
     const m = await boot("fdstd144.img");
-    // answer each CONFIG.SYS question as it appears, keeping what the screen showed
-    let seen = "";
-    for (let i = 0; i < 12; i++) {
-      const s = await waitFor(m, /(\[Y,N\]\?\s*$)|(A:\\>\s*$)/);
-      seen += s + "\n";
-      if (/A:\\>\s*$/.test(s)) break;
-      const q = s.trimEnd().split("\n").pop()!.trimEnd();
-      const esc = q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      await waitFor(m, new RegExp(esc + "[YN]"), /UMBPCI/i.test(q) ? "n" : "y");
-    }
+    const seen = await answerConfig(m);
     expect(seen).toMatch(/FreeDOS EMM386/);
     expect(seen).not.toMatch(/error/i);
+    // EMM386 /VERBOSE: the XMS memory it found is all of --mem (32 MiB) above 1 MiB less the
+    // HMA, then EMS pages and an upper memory block are set up
+    expect(seen).toMatch(new RegExp(`XMStotal mem 0x[0-9a-f]+\\(${(32 - 1) * 1024 - 64}\\)`));
+    expect(seen).toMatch(/total available EMS [1-9]\d* pages/);
+    expect(seen).toMatch(/UMB block 0 at c000:0000/);
     // EMM386 runs DOS in virtual-8086 mode under paging from here on
     expect(m.r32(S.CR0) >>> 31).toBe(1);
     const d = await waitFor(m, /bytes free\s*\nA:\\>\s*$/, "cls{Enter}dir{Enter}");
@@ -121,5 +161,14 @@ describe.skipIf(!existsSync(IMAGES + "fdstd144.img"))("fdstd144.img", () => {
     const ed = await waitFor(m, /File\s+Edit\s+Search/, "cls{Enter}\\fdos\\edit new.txt{Enter}");
     expect(ed).toMatch(/FreeDOS Edit/);
     expect(await waitFor(m, /typed in V86 mode/, "typed in V86 mode")).toMatch(/typed in V86 mode/);
+  });
+  it("runs a game from a disk in B: (freedos722's ROGUE) in virtual-8086 mode", async () => {
+    const m = await boot("fdstd144.img");
+    m.insertFloppy(1, image("freedos722.img"));
+    expect(await answerConfig(m)).toMatch(/FreeDOS EMM386/);
+    const s = await waitFor(m, /Rogue's Name\?/, "cls{Enter}b:\\games\\rogue{Enter}");
+    expect(s).toMatch(/ROGUE:\s+The Adventure Game/);
+    expect((m.core.eflags() >>> 17) & 1).toBe(1); // the game runs in V86 mode under EMM386
+    expect(await waitFor(m, /Rogue's Name\? t/, "t")).toMatch(/Rogue's Name\? t/);
   });
 });
