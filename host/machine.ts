@@ -318,10 +318,15 @@ export class Machine {
     lines.push(`CR0 ${h(this.r32(S.CR0))} CR2 ${h(this.r32(S.CR2))} CR3 ${h(this.r32(S.CR3))} CR4 ${h(this.r32(S.CR4))}  GDTR ${h(this.r32(S.GDTR_BASE))}/${h(this.r32(S.GDTR_LIMIT), 4)} IDTR ${h(this.r32(S.IDTR_BASE))}/${h(this.r32(S.IDTR_LIMIT), 4)}`);
     lines.push(`instructions ${this.instructions}, last POST code ${h(this.postCode, 2)}, last exception vector ${this.r32(S.EXC_VECTOR)} error ${h(this.r32(S.EXC_ERROR), 4)}`);
     const head = this.r32(S.TRACE_HEAD);
-    const n = Math.min(head, 16);
-    const recent: string[] = [];
-    for (let i = head - n; i < head; i++) recent.push(h(this.r32(S.TRACE + ((i & (S.TRACE_LEN - 1)) * 4))));
-    lines.push(`last instructions (linear CS base + EIP): ${recent.join(" ")}`);
+    if (head === 0) {
+      // the trace ring costs three memory accesses per instruction, so it is off unless asked for
+      lines.push(`instruction at fault: CS:EIP ${h(this.r32(S.SEG_SEL + 4), 4)}:${h(this.r32(S.INSN_EIP))} (instruction trace off)`);
+    } else {
+      const n = Math.min(head, 16);
+      const recent: string[] = [];
+      for (let i = head - n; i < head; i++) recent.push(h(this.r32(S.TRACE + ((i & (S.TRACE_LEN - 1)) * 4))));
+      lines.push(`last instructions (linear CS base + EIP): ${recent.join(" ")}`);
+    }
     return lines.join("\n");
   }
 }
