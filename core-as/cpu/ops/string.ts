@@ -302,31 +302,6 @@ export const CHUNK: u32 = 4096;
   return !FAULTED;
 }
 
-@inline export function ins(size: i32): void {
-  const d = delta(size);
-  const am = amask();
-  const port = reg16(R_EDX);
-  let di = index(R_EDI);
-  if (REP == 0) {
-    if (!ins_one(size, port, di)) return;
-    set_index(R_EDI, di + d);
-    return;
-  }
-  let n = count();
-  if (n == 0) return;
-  let done: u32 = 0;
-  for (;;) {
-    if (!ins_one(size, port, di)) break;
-    di = (di + d) & am;
-    n--;
-    done++;
-    if (n == 0) break;
-    if (done >= CHUNK) { again(); break; }
-  }
-  set_index(R_EDI, di);
-  set_count(n);
-}
-
 @inline function outs_one(size: i32, port: u32, si: u32): bool {
   if (!io_permitted(port, size >> 3)) return false;
   const v = read(size, SEG, si);
@@ -335,27 +310,32 @@ export const CHUNK: u32 = 4096;
   return true;
 }
 
-@inline export function outs(size: i32): void {
+// INS and OUTS share the loop: one index register (EDI for INS, ESI for OUTS), one port (DX).
+@inline function io_string(size: i32, out: bool): void {
   const d = delta(size);
   const am = amask();
   const port = reg16(R_EDX);
-  let si = index(R_ESI);
+  const r = out ? R_ESI : R_EDI;
+  let p = index(r);
   if (REP == 0) {
-    if (!outs_one(size, port, si)) return;
-    set_index(R_ESI, si + d);
+    if (!(out ? outs_one(size, port, p) : ins_one(size, port, p))) return;
+    set_index(r, p + d);
     return;
   }
   let n = count();
   if (n == 0) return;
   let done: u32 = 0;
   for (;;) {
-    if (!outs_one(size, port, si)) break;
-    si = (si + d) & am;
+    if (!(out ? outs_one(size, port, p) : ins_one(size, port, p))) break;
+    p = (p + d) & am;
     n--;
     done++;
     if (n == 0) break;
     if (done >= CHUNK) { again(); break; }
   }
-  set_index(R_ESI, si);
+  set_index(r, p);
   set_count(n);
 }
+
+@inline export function ins(size: i32): void { io_string(size, false); }
+@inline export function outs(size: i32): void { io_string(size, true); }
