@@ -156,3 +156,6 @@ export function test_dma_from_memory(ch: u32, len: i32): i32 {
 export function floppy_insert(drive: u32, size_bytes: u32, write_protected: bool): i32 { return fdc_insert(drive, size_bytes, write_protected); }
 export function floppy_eject(drive: u32): void { fdc_eject(drive); }
 export function floppy_size(drive: u32): u32 { return fdc_image_size(drive); }
+
+// The host served the posted disk request (state.ts DISK_REQ_*, bus/disk.ts) and wrote its status.
+export { disk_done } from "./bus/disk";

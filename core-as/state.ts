@@ -34,6 +34,7 @@
 //                | VGA_MEM: 4 planes x 64K  |  video memory
 //   0x0078_0000  +--------------------------+
 //                | VGA_TEXT, PCI_CONFIG     |  rendered text cells, PCI config spaces
+//   0x007A_0000  | DISK_BUF: 128 KiB        |  sectors of the posted disk request
 //                | (free)                   |
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
@@ -149,6 +150,18 @@ export const PAGE_FAULTS = 0x1328; // u64
 export const TRIPLE_FAULTS = 0x1330;
 export const CPUID_SIG = 0x1334;
 
+// ---- disk requests (core-as/bus/disk.ts). A device or a BIOS service that needs bytes of a
+// disk image posts one request here; run() then exits with EXIT_DISK, the host's block device
+// (host/blockdev.ts) moves the bytes between the image and DISK_BUF and calls disk_done(). The
+// machine does not run while a request is posted, so one slot is enough.
+export const DISK_REQ_STATE = 0x1340; // 0 idle, 1 posted (the host must serve it), 2 done (result below)
+export const DISK_REQ_OWNER = 0x1344; // who posted it: DISK_OWNER_*
+export const DISK_REQ_DRIVE = 0x1348; // 0..3: IDE primary master, primary slave, secondary master, secondary slave
+export const DISK_REQ_OP = 0x134c; // DISK_READ (image -> DISK_BUF) or DISK_WRITE (DISK_BUF -> image)
+export const DISK_REQ_OFFSET = 0x1350; // u64: byte offset in the image
+export const DISK_REQ_LEN = 0x1358; // bytes, 1 .. DISK_BUF_SIZE
+export const DISK_REQ_STATUS = 0x135c; // DISK_OK or DISK_ERR_*
+
 // ---- the built-in BIOS (bios/*.ts)
 export const BIOS_BOOT_ORDER = 0x1388; // u32: boot devices, one per nibble from the low end (1 = A:, 0 = end)
 export const BIOS_WAIT_UNTIL = 0x1390; // u64: virtual time an INT 15h/86h wait ends (0 = none)
@@ -162,7 +175,12 @@ export const FETCH_BUF = 0x13d0; // 16 bytes + padding: code bytes read ahead by
 export const MTRR_VAR = 0x1400; // 8 x (PhysBase u64, PhysMask u64): MSRs 0x200..0x20F
 export const MTRR_FIX = 0x1480; // 11 x u64: MSRs 0x250, 0x258, 0x259, 0x268..0x26F
 
-export const STATE_END = 0x1500;
+// The drives the host attached, 4 x 16 bytes: u64 size in bytes, u32 kind (DISK_KIND_*),
+// u32 flags (DISK_FLAG_*). Written by the host (Machine.attachDisk), read by IDE and the BIOS.
+export const DISK_INFO = 0x1500;
+export const DISK_DRIVES = 4;
+
+export const STATE_END = 0x1600;
 
 // ---- x87 FPU (cpu/fpu/, cpu/ops/x87.ts; SDM vol.1 §8.1). The data registers by physical
 // number R0..R7 (ST(i) is R[(TOP + i) & 7]), each 16 bytes: the 64-bit significand (explicit
@@ -224,6 +242,8 @@ export const VGA_MEM = 0x740000;
 export const VGA_MEM_SIZE = 0x40000;
 export const VGA_TEXT = 0x780000; // 0x4000: text cells (character, attribute) from vga_render() (devices/vga_text.ts)
 export const PCI_CONFIG = 0x784000; // 0x2000: PCI functions' config spaces and write masks (devices/pci.ts)
+export const DISK_BUF = 0x7a0000; // 0x20000: sector data of the posted disk request (DISK_REQ_*)
+export const DISK_BUF_SIZE = 0x20000;
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;
@@ -237,6 +257,24 @@ export const EXIT_RESET = 2; // the guest reset the machine (port 0x92, 0xCF9, 8
 export const EXIT_TRIPLE_FAULT = 3; // a triple fault, with CONFIG_FLAGS bit0 set
 export const EXIT_FATAL = 4; // an emulator error; FATAL_CODE says which
 export const EXIT_DEBUG_FULL = 5; // the debug ring needs draining
+export const EXIT_DISK = 6; // a disk request is posted (DISK_REQ_*): serve it, call disk_done(), run on
+
+// ---- disk request values (DISK_REQ_*, DISK_INFO)
+export const DISK_OWNER_BIOS = 1; // a BIOS service (INT 13h, boot): it re-executes and finds the result
+export const DISK_OWNER_IDE0 = 2; // the primary IDE channel (devices/ide*.ts)
+export const DISK_OWNER_IDE1 = 3; // the secondary IDE channel
+export const DISK_READ = 1;
+export const DISK_WRITE = 2;
+export const DISK_OK = 0;
+export const DISK_ERR_RANGE = 1; // outside the image
+export const DISK_ERR_IO = 2; // the backend failed (a file or network error)
+export const DISK_ERR_READONLY = 3; // a write to a read-only medium
+export const DISK_KIND_NONE = 0;
+export const DISK_KIND_ATA = 1; // a hard disk, 512-byte sectors
+export const DISK_KIND_ATAPI = 2; // a CD-ROM drive, 2048-byte sectors
+export const DISK_FLAG_MEDIUM = 1; // a medium is present (always for a hard disk)
+export const DISK_FLAG_CHANGED = 2; // the medium changed since the device last looked (CD)
+export const DISK_FLAG_READONLY = 4;
 
 // ---- the MODE bits
 export const MODE_PE = 1;

@@ -3,6 +3,7 @@
 // block as typed views. It does I/O only (DESIGN.md principle 2).
 import * as S from "../core-as/state.js";
 import { CP437 } from "./cp437.js";
+import { BlockDevice } from "./blockdev.js";
 
 export interface CoreExports {
   init(memSize: number, romSize: number, flags: number, nsPerInsnFp: number, deterministic: number, rtcStartSeconds: number): void;
@@ -40,7 +41,13 @@ export interface CoreExports {
   floppy_insert(drive: number, sizeBytes: number, writeProtected: number): number;
   floppy_eject(drive: number): void;
   floppy_size(drive: number): number;
+  disk_done(): void;
 }
+
+/** What sits at an IDE position: a hard disk or a CD-ROM drive (which may be empty). */
+export type DriveKind = "hd" | "cd";
+/** IDE positions: 0 primary master, 1 primary slave, 2 secondary master, 3 secondary slave. */
+export const DRIVE_NAMES = ["primary master", "primary slave", "secondary master", "secondary slave"];
 
 export interface MachineOptions {
   /** guest RAM in MiB (1 .. 3072) */
@@ -79,7 +86,7 @@ export function checkMem(memMiB: number): void {
 // The screen description vga_render() writes (devices/vga_text.ts)
 const VGA_SCREEN = S.DEV_VGA + 0x700;
 
-export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full"];
+export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full", "disk"];
 const FATAL_NAMES = ["none", "unimplemented", "internal"];
 
 export class Machine {
@@ -90,6 +97,9 @@ export class Machine {
   readonly dv: DataView;
   readonly options: MachineOptions;
   private debugDecoder = new TextDecoder("latin1");
+  private drives: (BlockDevice | null)[] = [null, null, null, null];
+  /** disk requests served, bytes read and written (for --stats) */
+  readonly diskStats = { requests: 0, bytesRead: 0, bytesWritten: 0, errors: 0 };
 
   private constructor(memory: WebAssembly.Memory, core: CoreExports, options: MachineOptions) {
     this.memory = memory;
@@ -165,8 +175,70 @@ export class Machine {
     return this.u8.slice(base, base + size);
   }
 
+  /** Attach a hard disk or a CD-ROM drive at IDE position 0..3 (a CD drive with no medium
+   * when dev is null). Hard disks must be a whole number of 512-byte sectors, CDs of 2048. */
+  attachDisk(drive: number, kind: DriveKind, dev: BlockDevice | null, what = "disk image"): void {
+    if (!Number.isInteger(drive) || drive < 0 || drive > 3) throw new ConfigError(`IDE position ${drive}: only 0..3 exist (${DRIVE_NAMES.join(", ")})`);
+    if (kind === "hd" && !dev) throw new ConfigError(`hard disk at the ${DRIVE_NAMES[drive]}: no image`);
+    if (dev) {
+      const unit = kind === "hd" ? 512 : 2048;
+      if (dev.size === 0) throw new ConfigError(`${what}: the file is empty (0 bytes)`);
+      if (dev.size % unit !== 0) throw new ConfigError(`${what}: ${dev.size} bytes is not a whole number of ${unit}-byte sectors`);
+      if (kind === "hd" && dev.size / 512 > 2 ** 48) throw new ConfigError(`${what}: larger than LBA48 can address`);
+    }
+    this.drives[drive] = dev;
+    const info = S.DISK_INFO + drive * 16;
+    this.dv.setBigUint64(info, BigInt(dev ? dev.size : 0), true);
+    this.w32(info + 8, kind === "hd" ? S.DISK_KIND_ATA : S.DISK_KIND_ATAPI);
+    let flags = dev ? S.DISK_FLAG_MEDIUM : 0;
+    if (!dev || dev.readOnly || kind === "cd") flags |= S.DISK_FLAG_READONLY;
+    this.w32(info + 12, flags);
+  }
+
+  /** Put a medium in (or take it out of, with null) the CD-ROM drive at an IDE position: the
+   * guest sees a medium change. */
+  changeCd(drive: number, dev: BlockDevice | null): void {
+    if (this.r32(S.DISK_INFO + drive * 16 + 8) !== S.DISK_KIND_ATAPI) throw new ConfigError(`no CD-ROM drive at the ${DRIVE_NAMES[drive] ?? drive}`);
+    this.attachDisk(drive, "cd", dev, "CD image");
+    this.w32(S.DISK_INFO + drive * 16 + 12, this.r32(S.DISK_INFO + drive * 16 + 12) | S.DISK_FLAG_CHANGED);
+  }
+
+  /** Run up to budget instructions. Disk requests are served on the way (synchronous
+   * backends), so callers only see the other exit reasons. */
   run(budget: number): number {
-    return this.core.run(budget);
+    const start = this.instructions;
+    for (;;) {
+      const reason = this.core.run(budget);
+      if (reason !== S.EXIT_DISK) return reason;
+      this.serveDisk();
+      budget -= Number(this.instructions - start);
+      if (budget <= 0) return S.EXIT_BUDGET;
+    }
+  }
+
+  /** Serve the posted disk request (state.ts DISK_REQ_*) from the attached block device. A
+   * request outside the image or a backend failure reaches the guest as a disk error. */
+  serveDisk(): void {
+    if (this.r32(S.DISK_REQ_STATE) !== 1) return;
+    const drive = this.r32(S.DISK_REQ_DRIVE), op = this.r32(S.DISK_REQ_OP);
+    const offset = Number(this.r64(S.DISK_REQ_OFFSET)), len = this.r32(S.DISK_REQ_LEN);
+    const dev = this.drives[drive] ?? null;
+    let status = S.DISK_OK;
+    this.diskStats.requests++;
+    if (!dev || len > S.DISK_BUF_SIZE || offset + len > dev.size) status = S.DISK_ERR_RANGE;
+    else if (op === S.DISK_WRITE && dev.readOnly) status = S.DISK_ERR_READONLY;
+    else {
+      const buf = this.u8.subarray(S.DISK_BUF, S.DISK_BUF + len);
+      try {
+        if (op === S.DISK_WRITE) { dev.write(offset, buf); this.diskStats.bytesWritten += len; }
+        else { dev.read(offset, buf); this.diskStats.bytesRead += len; }
+      } catch {
+        status = S.DISK_ERR_IO;
+      }
+    }
+    if (status !== S.DISK_OK) this.diskStats.errors++;
+    this.w32(S.DISK_REQ_STATUS, status);
+    this.core.disk_done();
   }
 
   /** Bytes the guest wrote to the debug port since the last call. */

@@ -1,8 +1,9 @@
 // Node-only helpers: find and compile the core's .wasm, read files with clear errors.
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { readFileSync, existsSync, statSync, openSync, readSync, writeSync, closeSync, fstatSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { Machine, MachineOptions, ConfigError } from "./machine.js";
+import { BlockDevice } from "./blockdev.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -42,4 +43,34 @@ export function readImage(path: string, what: string): Uint8Array {
 
 export async function createNodeMachine(options: MachineOptions, debug = false): Promise<Machine> {
   return Machine.create(coreModule(debug), options);
+}
+
+/** A disk image file read (and, with writable, written) in place. Most callers put an Overlay
+ * over it so the file is never changed unless the user asks (--persist). */
+export class FileDisk implements BlockDevice {
+  readonly size: number;
+  readonly readOnly: boolean;
+  readonly path: string;
+  private fd: number;
+  constructor(path: string, what: string, writable = false) {
+    if (!existsSync(path)) throw new ConfigError(`${what} ${path}: no such file`);
+    if (!statSync(path).isFile()) throw new ConfigError(`${what} ${path}: not a regular file`);
+    this.path = path;
+    this.fd = openSync(path, writable ? "r+" : "r");
+    this.size = fstatSync(this.fd).size;
+    this.readOnly = !writable;
+  }
+  read(offset: number, dest: Uint8Array): void {
+    let done = 0;
+    while (done < dest.length) {
+      const n = readSync(this.fd, dest, done, dest.length - done, offset + done);
+      if (n <= 0) throw new Error(`${this.path}: short read at byte ${offset + done}`);
+      done += n;
+    }
+  }
+  write(offset: number, src: Uint8Array): void {
+    let done = 0;
+    while (done < src.length) done += writeSync(this.fd, src, done, src.length - done, offset + done);
+  }
+  close(): void { closeSync(this.fd); }
 }

@@ -7,7 +7,7 @@
 import {
   REGS, EIP, EFLAGS, LF_MASK, CR0, CR2, CR3, CR4, DR, GDTR_BASE, GDTR_LIMIT, IDTR_BASE, IDTR_LIMIT,
   HALTED, INHIBIT, INSN_EIP, INSN_ESP, REG_ESP, REG_EDX, ICOUNT, INTR, NMI, RESET_REQ, EXIT_REASON,
-  EXIT_BUDGET, EXIT_HALT, EXIT_RESET, EXIT_TRIPLE_FAULT, EXIT_FATAL, EXIT_DEBUG_FULL, CONFIG_FLAGS,
+  EXIT_BUDGET, EXIT_HALT, EXIT_RESET, EXIT_TRIPLE_FAULT, EXIT_FATAL, EXIT_DEBUG_FULL, EXIT_DISK, DISK_REQ_STATE, CONFIG_FLAGS,
   DEBUG_HEAD, DEBUG_TAIL, DEBUG_RING_SIZE, TRIPLE_FAULTS, TRACE, TRACE_HEAD, TRACE_LEN, SEG_BASE,
   MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_APIC_BASE, TSC_OFFSET, CPUID_SIG, MODE,
   MSR_MISC_ENABLE, MSR_PAT, MTRR_DEF_TYPE, HALT_UNTIL, EXC_NESTING, MTRR_VAR,
@@ -153,6 +153,8 @@ export function run(budget: i32): i32 {
       if (FATAL) return EXIT_FATAL;
       if (load<u32>(RESET_REQ) != 0) { cpu_reset(); return EXIT_RESET; }
       if (load<u32>(DEBUG_HEAD) - load<u32>(DEBUG_TAIL) > <u32>(DEBUG_RING_SIZE / 2)) { request_exit_check(); return EXIT_DEBUG_FULL; }
+      // a device or BIOS service posted a disk request (bus/disk.ts): the host serves it first
+      if (load<u32>(DISK_REQ_STATE) == 1) { request_exit_check(); return EXIT_DISK; }
       if (clock_deadline_reached()) run_due_events();
       if (check_interrupts()) {
         if (FAULTED && handle_fault()) return triple_fault();
