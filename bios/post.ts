@@ -1,12 +1,16 @@
 // Power-on self test, done in the core when the ROM's POST entry (F000:E05B) calls service 00h:
 // interrupt vectors, BIOS data area, EBDA, PIC/PIT/RTC/8042 set-up through their ports, CMOS
 // configuration, video mode 3. Then the ROM executes INT 19h (bootstrap, service 19h here).
-import { MEM_SIZE, BIOS_BOOT_ORDER, BIOS_WAIT_UNTIL } from "../core-as/state";
+import { MEM_SIZE, BIOS_BOOT_ORDER, BIOS_WAIT_UNTIL, BIOS_CDEMU, BIOS_IO } from "../core-as/state";
 import { io_read8, io_write8 } from "../core-as/bus/ports";
 import { cmos_set, cmos_get, cmos_update_checksum } from "../devices/rtc";
 import { s8, s16, set_bda8, set_bda16, set_bda32, w8, DL } from "./util";
 import { video_set_mode, video_print } from "./video";
 import { floppy_type, floppy_count, floppy_boot } from "./disk";
+import { hard_disk_boot, hard_disk_count } from "./harddisk";
+import { cd_boot } from "./eltorito";
+import { IO_PENDING } from "./diskio";
+import { enter_real, kernel_boot } from "./kernel";
 import { EBDA_SEG } from "./system";
 import { CPUID_HAS_FPU } from "../core-as/cpu/ops/system";
 import { fpu_init_state } from "../core-as/cpu/ops/x87";
@@ -47,7 +51,9 @@ export function post(): void {
   set_bda16(0x13, (EBDA_SEG << 4) >> 10);
   set_bda16(0x1a, 0x1e); set_bda16(0x1c, 0x1e); set_bda16(0x80, 0x1e); set_bda16(0x82, 0x3e);
   set_bda8(0x96, 0x10); // 101/102-key keyboard
-  set_bda8(0x75, 0); // hard disks
+  set_bda8(0x75, hard_disk_count());
+  for (let a: u32 = 0; a < 0x20; a++) store<u8>(BIOS_CDEMU + a, 0);
+  store<u64>(BIOS_IO, 0);
   set_bda8(0x40, 0);
   set_bda32(0x6c, 0);
   // EBDA: its size in KiB in the first byte
@@ -96,18 +102,42 @@ const NO_BOOT: usize = memory.data<u8>([
   0x4e, 0x6f, 0x20, 0x62, 0x6f, 0x6f, 0x74, 0x61, 0x62, 0x6c, 0x65, 0x20, 0x64, 0x65, 0x76, 0x69, 0x63, 0x65, 0x2e, 13, 10,
 ]); // "No bootable device.\r\n"
 
-// INT 19h: try the devices of the boot order; on success the boot sector is at 0000:7C00 and
-// DL is its drive. Returns false if none could be read.
+// INT 19h: try the devices of the boot order (BIOS_BOOT_ORDER, one per nibble: 1 A:, 2 B:,
+// 3 the first hard disk, 4 the first CD drive, 5 the kernel the host loaded) and start the
+// first that has something to boot: a boot sector at 0000:7C00 with DL = its drive, an El
+// Torito image at its load segment, or the kernel. Returns false if none could. The disk reads
+// make this service run again (bios/diskio.ts): it then starts over and skips what it read.
 export function bootstrap(): bool {
   let order = load<u32>(BIOS_BOOT_ORDER);
   if (order == 0) order = 1;
   for (let i = 0; i < 8; i++) {
     const dev = (order >> (i * 4)) & 0xf;
     if (dev == 0) break;
-    if (dev == 1 && floppy_boot(0)) { w8(DL, 0); return true; }
-    if (dev == 2 && floppy_boot(1)) { w8(DL, 1); return true; }
+    if ((dev == 1 || dev == 2) && floppy_boot(dev - 1)) { boot_sector(dev - 1); return true; }
+    if (dev == 3) {
+      const r = hard_disk_boot();
+      if (r == IO_PENDING) return true;
+      if (r == 1) { boot_sector(0x80); return true; }
+    }
+    if (dev == 4) {
+      const drive = cd_boot();
+      if (drive == IO_PENDING) return true;
+      if (drive != 0xffff) {
+        set_bda8(0x75, hard_disk_count());
+        const seg: u32 = load<u16>(BIOS_CDEMU + 8);
+        enter_real(seg == 0x7c0 ? 0 : seg, seg == 0x7c0 ? 0x7c00 : 0, 0, 0, 0x7c00);
+        w8(DL, drive);
+        return true;
+      }
+    }
+    if (dev == 5 && kernel_boot()) return true;
   }
   return false;
+}
+
+function boot_sector(drive: u32): void {
+  enter_real(0, 0x7c00, 0, 0, 0x7c00);
+  w8(DL, drive);
 }
 
 export function no_boot(): void { video_print(NO_BOOT, 21); }

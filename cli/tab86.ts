@@ -8,15 +8,23 @@ import { Machine, ConfigError, checkMem } from "../host/machine.js";
 import { createNodeMachine, readImage, defaultBiosPath } from "../host/node.js";
 import { parseKeys } from "../host/keys.js";
 import { runMachine } from "../host/run.js";
+import { loadKernel } from "../host/kernel.js";
 import * as S from "../core-as/state.js";
 
-const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot a|b|ORDER] [--bios ROM] [--mem MiB]
-             [--debug-port stdio|file:PATH] [--screen] [--send KEYS] [--until REGEX]
-             [--timeout SECONDS] [--stats] [--deterministic]
+const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot ORDER] [--kernel FILE [--initrd FILE] [--append TEXT]]
+             [--bios ROM] [--mem MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
+             [--screen] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
 
   --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
                         writes stay in memory, the file is never changed
-  --boot ORDER        boot devices in order: a, b (c and d: not yet); e.g. --boot ab (default a)
+  --boot ORDER        boot devices in order: a, b (floppies), c (first hard disk), d (CD);
+                      e.g. --boot dc (default a)
+  --kernel FILE       start a Linux bzImage (boot protocol 2.02+) or a multiboot ELF kernel
+                      directly after POST, as a boot loader would
+  --initrd FILE       Linux: the initial ramdisk; multiboot: modules, FILE[,FILE...]
+  --append TEXT       the kernel command line (vga=MODE is honoured as boot loaders do)
+  --serial DEST       COM1: stdio (default: output to stdout; input from stdin, a terminal in
+                      raw mode where Ctrl-A X quits), none, or file:PATH (output only)
   --bios ROM          BIOS image (64 KiB to 1 MiB), mapped below 1 MiB and 4 GiB
                       (default: the built-in BIOS)
   --mem MiB           guest RAM, 1 to 3072 (default 32)
@@ -25,13 +33,14 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot a|b|ORDER] [--bios R
                       {Esc}, {Backspace}, {Up} {Down} {Left} {Right}, {Home} {End} {PgUp} {PgDn},
                       {Ins} {Del}, {F1}..{F12}, modifiers {Ctrl-C} {Alt-X} {Shift-Tab}; {{ types {
   --debug-port DEST   where bytes written to port 0xE9 go: stdio, file:PATH (default: discarded)
-  --until REGEX       stop with status 0 when the debug output or the text screen matches REGEX
+  --until REGEX       stop with status 0 when the serial output, the debug output or the text
+                      screen matches REGEX
   --timeout SECONDS   give up after this long (status 1)
   --stats             print one JSON line of counters at exit (to stderr)
   --deterministic     virtual time follows the instruction count: repeatable runs`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
-const LATER = new Set(["--hda", "--hdb", "--cdrom", "--kernel", "--initrd", "--append", "--vga-bios", "--serial", "--screenshot", "--save-state", "--load-state", "--no-jit"]);
+const LATER = new Set(["--hda", "--hdb", "--cdrom", "--vga-bios", "--screenshot", "--save-state", "--load-state", "--no-jit"]);
 
 interface Args {
   bios?: string;
@@ -46,6 +55,10 @@ interface Args {
   timeout?: number;
   stats: boolean;
   deterministic: boolean;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  serial: string;
 }
 
 class UsageError extends Error {}
@@ -55,7 +68,7 @@ const FLOPPY_SIZES = new Set([163840, 184320, 327680, 368640, 737280, 1228800, 1
 function floppyGeometry(size: number): number | undefined { return FLOPPY_SIZES.has(size) ? size : undefined; }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { mem: 32, stats: false, deterministic: false, boot: 0, screen: false };
+  const a: Args = { mem: 32, stats: false, deterministic: false, boot: 0, screen: false, serial: "stdio" };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -70,9 +83,9 @@ function parseArgs(argv: string[]): Args {
       case "--boot": {
         const v = value();
         if (!/^[a-d]{1,4}$/.test(v)) throw new UsageError(`--boot ${v}: expected drive letters a, b, c, d in boot order`);
-        if (/[cd]/.test(v)) throw new UsageError(`--boot ${v}: no hard disk/CD support yet`);
         let order = 0;
-        for (let k = 0; k < v.length; k++) order |= (v[k] === "a" ? 1 : 2) << (4 * k);
+        // BIOS_BOOT_ORDER nibbles (bios/post.ts): 1 A:, 2 B:, 3 first hard disk, 4 first CD
+        for (let k = 0; k < v.length; k++) order |= (v.charCodeAt(k) - 0x60) << (4 * k);
         a.boot = order;
         break;
       }
@@ -107,6 +120,16 @@ function parseArgs(argv: string[]): Args {
         a.timeout = n;
         break;
       }
+      case "--kernel": a.kernel = value(); break;
+      case "--initrd": a.initrd = value(); break;
+      case "--append": a.append = value(); break;
+      case "--serial": {
+        const v = value();
+        if (v !== "stdio" && v !== "none" && !v.startsWith("file:")) throw new UsageError(`--serial ${v}: expected stdio, none or file:PATH`);
+        if (v === "file:") throw new UsageError(`--serial file: needs a path`);
+        a.serial = v;
+        break;
+      }
       case "--stats": a.stats = true; break;
       case "--deterministic": a.deterministic = true; break;
       case "--help": case "-h": throw new UsageError("");
@@ -115,6 +138,8 @@ function parseArgs(argv: string[]): Args {
         throw new UsageError(`unknown flag ${flag}`);
     }
   }
+  if ((a.initrd !== undefined || a.append !== undefined) && a.kernel === undefined) throw new UsageError(`${a.initrd !== undefined ? "--initrd" : "--append"} needs --kernel`);
+  if (a.kernel !== undefined && a.boot) throw new UsageError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
   return a;
 }
 
@@ -141,10 +166,15 @@ export async function main(argv: string[]): Promise<number> {
     for (const [img, flag, path] of [[fda, "--fda", args.fda], [fdb, "--fdb", args.fdb]] as const) {
       if (img && floppyGeometry(img.length) === undefined) throw new ConfigError(`${flag} ${path}: ${img.length} bytes is not a floppy image size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M, 2.88M)`);
     }
-    machine = await createNodeMachine({ memMiB: args.mem, rom, deterministic: args.deterministic, stopOnTripleFault: true });
+    // TAB86_CORE=debug runs the core built with assertions and names (for emulator bugs)
+    machine = await createNodeMachine({ memMiB: args.mem, rom, deterministic: args.deterministic, stopOnTripleFault: true }, process.env.TAB86_CORE === "debug");
     if (fda) machine.insertFloppy(0, fda);
     if (fdb) machine.insertFloppy(1, fdb);
     if (args.boot) machine.w32(S.BIOS_BOOT_ORDER, args.boot);
+    if (args.kernel !== undefined) {
+      const initrd = args.initrd?.split(",").map((f) => ({ name: f, data: readImage(f, "--initrd") }));
+      loadKernel(machine, { kernel: readImage(args.kernel, "--kernel"), name: args.kernel, initrd, append: args.append });
+    }
   } catch (e) {
     if (e instanceof ConfigError) { out(2, `tab86: ${e.message}\n`); return 2; }
     throw e;
@@ -155,17 +185,24 @@ export async function main(argv: string[]): Promise<number> {
     const path = args.debugPort.slice(5);
     try { debugFd = openSync(path, "w"); } catch (e) { out(2, `tab86: --debug-port ${path}: cannot open for writing (${(e as Error).message})\n`); return 2; }
   }
+  const serial = openSerial(args.serial);
+  if (serial === null) return 2;
   const result = await runMachine(machine, {
+    onSerial: serial.write,
+    serialInput: serial.input,
+    signal: serial.stop.signal,
     until: args.until,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     onDebug: debugFd >= 0 ? (t) => out(debugFd, t) : undefined,
     untilScreen: true,
     send: args.send,
   });
+  serial.close();
   if (args.screen) out(1, machine.screenText() + "\n");
   let status = 0;
   switch (result.end) {
     case "matched": status = 0; break;
+    case "stopped": status = 0; break;
     case "timeout":
       out(2, args.until ? `tab86: timeout after ${args.timeout} s: "${args.until.source}" did not appear\n` : `tab86: stopped after ${args.timeout} s\n`);
       status = args.until ? 1 : 0;
@@ -178,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
       status = 3;
       break;
     case "fatal":
-      out(2, `tab86: emulator error (${machine.fatalName()}); machine state:\n${machine.dump()}\n`);
+      out(2, `tab86: emulator error (${result.error ?? machine.fatalName()}); machine state:\n${machine.dump()}\n`);
       status = 4;
       break;
   }
@@ -197,4 +234,47 @@ export async function main(argv: string[]): Promise<number> {
     }) + "\n");
   }
   return status;
+}
+
+// COM1 on the terminal: output to stdout; input from stdin. A terminal is put in raw mode (so
+// Ctrl-C reaches the guest) and Ctrl-A X quits, as in QEMU's -nographic; Ctrl-A Ctrl-A sends
+// one Ctrl-A.
+interface Serial { write?: (b: Uint8Array) => void; input: number[]; stop: AbortController; close: () => void }
+function openSerial(dest: string): Serial | null {
+  const stop = new AbortController();
+  const input: number[] = [];
+  if (dest === "none") return { input, stop, close: () => {} };
+  if (dest.startsWith("file:")) {
+    let fd: number;
+    try { fd = openSync(dest.slice(5), "w"); } catch (e) { out(2, `tab86: --serial ${dest.slice(5)}: cannot open for writing (${(e as Error).message})\n`); return null; }
+    return { write: (b) => { writeSync(fd, b); }, input, stop, close: () => {} };
+  }
+  const stdin = process.stdin;
+  const tty = stdin.isTTY === true;
+  let escape = false;
+  const onData = (chunk: Buffer): void => {
+    for (const byte of chunk) {
+      if (tty && escape) {
+        escape = false;
+        if (byte === 0x78 || byte === 0x58) { stop.abort(); return; } // x: quit
+        if (byte === 0x01) input.push(0x01);
+        continue;
+      }
+      if (tty && byte === 0x01) { escape = true; continue; }
+      input.push(byte);
+    }
+  };
+  if (tty) stdin.setRawMode(true);
+  stdin.on("data", onData);
+  stdin.on("error", () => {});
+  return {
+    write: (b) => { writeSync(1, b); },
+    input, stop,
+    close: () => {
+      stdin.off("data", onData);
+      if (tty) stdin.setRawMode(false);
+      stdin.pause();
+      (stdin as { unref?: () => void }).unref?.();
+    },
+  };
 }

@@ -179,6 +179,18 @@ export const MTRR_FIX = 0x1480; // 11 x u64: MSRs 0x250, 0x258, 0x259, 0x268..0x
 // u32 flags (DISK_FLAG_*). Written by the host (Machine.attachDisk), read by IDE and the BIOS.
 export const DISK_INFO = 0x1500;
 export const DISK_DRIVES = 4;
+// BIOS disk services (bios/diskio.ts): a BIOS call that moves disk data runs again after each
+// request the host serves; these say how far it got: u32 transfers finished in this call, u32
+// bytes done of the current one.
+export const BIOS_IO = 0x1540;
+// El Torito CD emulation (bios/eltorito.ts), 0x20 bytes: u8 active, u8 media type (1..3 floppy,
+// 4 hard disk), u8 emulated drive number, u8 IDE drive of the CD, u32 image LBA (2048-byte
+// sectors), u16 load segment, u16 sector count, u8 system type, u8 CD lock count (INT 13h/45h)
+export const BIOS_CDEMU = 0x1548;
+// Direct kernel boot (--kernel, bios/kernel.ts; host/kernel.ts loads it), 0x20 bytes: u32 kind
+// (0 none, 1 Linux boot protocol, 2 multiboot), then for Linux: u32 real-mode segment, u32
+// stack pointer; for multiboot: u32 entry point, u32 multiboot information address
+export const BIOS_KERNEL = 0x1568;
 
 export const STATE_END = 0x1600;
 

@@ -4,7 +4,7 @@
 import { Machine } from "./machine.js";
 import * as S from "../core-as/state.js";
 
-export type RunEnd = "matched" | "timeout" | "halted" | "triple-fault" | "fatal";
+export type RunEnd = "matched" | "timeout" | "halted" | "triple-fault" | "fatal" | "stopped";
 
 export interface RunOptions {
   until?: RegExp;
@@ -18,14 +18,28 @@ export interface RunOptions {
   /** key strokes (scancode set 2 bytes each, host/keys.ts) typed through the keyboard
    * controller, one each time the guest asks the BIOS (INT 16h) for a key and finds none */
   send?: number[][];
+  /** called with each chunk of COM1 output */
+  onSerial?: (bytes: Uint8Array) => void;
+  /** bytes for COM1 to receive: the loop moves them into the UART's queue as it has room
+   * (the caller may push more while the machine runs) */
+  serialInput?: number[];
+  /** ends the run with "stopped" when aborted (Ctrl-A X on the terminal) */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
   end: RunEnd;
   debugOutput: string;
+  /** COM1 output (the last MiB at most), latin1 */
+  serialOutput: string;
   seconds: number;
   instructions: bigint;
+  /** for "fatal": what went wrong inside the core, when it trapped rather than reported */
+  error?: string;
 }
+
+// CSI sequences (ESC [ params letter) and two-byte escapes (ECMA-48)
+const ANSI_CONTROL = /\x1b(\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/g;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,6 +49,9 @@ export async function runMachine(m: Machine, opts: RunOptions = {}): Promise<Run
   const slice = opts.slice ?? 1_000_000;
   const deterministic = !!m.options.deterministic;
   let out = "";
+  let serial = "";
+  let error: string | undefined;
+  const latin1 = new TextDecoder("latin1");
   let end: RunEnd = "timeout";
   const i0 = m.instructions;
   const check = (): boolean => {
@@ -44,8 +61,16 @@ export async function runMachine(m: Machine, opts: RunOptions = {}): Promise<Run
       opts.onDebug?.(text);
       if (out.length > 1 << 20) out = out.slice(-(1 << 19));
     }
+    const bytes = m.serialOut(0);
+    if (bytes.length) {
+      serial += latin1.decode(bytes);
+      opts.onSerial?.(bytes);
+      if (serial.length > 1 << 20) serial = serial.slice(-(1 << 19));
+    }
     if (!opts.until) return false;
-    if (opts.until.test(out)) return true;
+    // terminal control sequences are not text: busybox asks for the cursor position (ESC [6n)
+    // right after its prompt, so "# $" would never match the raw stream
+    if (opts.until.test(out) || opts.until.test(serial.slice(-65536).replace(ANSI_CONTROL, ""))) return true;
     return !!opts.untilScreen && opts.until.test(m.screenText());
   };
   const keys = opts.send ? [...opts.send] : [];
@@ -61,7 +86,17 @@ export async function runMachine(m: Machine, opts: RunOptions = {}): Promise<Run
   for (;;) {
     if (!deterministic) m.core.sync_clock(BigInt(Math.round((performance.now() - t0) * 1e6)));
     feed();
-    const reason = m.run(slice);
+    if (opts.serialInput && opts.serialInput.length) opts.serialInput.splice(0, m.serialIn(0, opts.serialInput));
+    if (opts.signal?.aborted) { end = "stopped"; break; }
+    let reason: number;
+    try {
+      reason = m.run(slice);
+    } catch (e) {
+      // a trap inside the core (an emulator bug): stop with the machine state, not a stack trace
+      error = `${(e as Error).message}`;
+      end = "fatal";
+      break;
+    }
     if (check()) { end = "matched"; break; }
     if (reason === S.EXIT_FATAL) { end = "fatal"; break; }
     if (reason === S.EXIT_TRIPLE_FAULT) { end = "triple-fault"; break; }
@@ -78,5 +113,5 @@ export async function runMachine(m: Machine, opts: RunOptions = {}): Promise<Run
     // let timers and I/O run between slices
     if (reason === S.EXIT_BUDGET) await new Promise((r) => setImmediate(r));
   }
-  return { end, debugOutput: out, seconds: (performance.now() - t0) / 1000, instructions: m.instructions - i0 };
+  return { end, debugOutput: out, serialOutput: serial, error, seconds: (performance.now() - t0) / 1000, instructions: m.instructions - i0 };
 }

@@ -143,3 +143,29 @@ describe("clock, events and halt", () => {
     expect(m2.haltUntil).toBe(0n);
   });
 });
+
+describe("instruction fetch near a missing page", () => {
+  // The decoder reads up to 16 bytes ahead; near a page end that read-ahead must not touch a
+  // page that is not present (found when Linux ran user code at 0xb7f4c550 below an unmapped
+  // page: the core read past the end of its memory). The instructions fit in the present page,
+  // so they run and only the next fetch would fault (SDM vol.3 §4.7: faults are raised for the
+  // bytes of the instruction actually executed).
+  it("runs the last instructions of a page whose successor is not present", async () => {
+    const m = await bareMachine();
+    flat32(m);
+    const ram = new DataView(m.ram().buffer, m.ram().byteOffset);
+    // page directory at 0x1000, a page table at 0x2000 mapping 0xb0000000 -> 0x3000 only
+    ram.setUint32(0x1000 + (0xb0000000 >>> 22) * 4, 0x2000 | 3, true);
+    ram.setUint32(0x2000, 0x3000 | 3, true);
+    m.w32(S.CR3, 0x1000);
+    m.w32(S.CR0, 0xe0000011);
+    m.core.state_changed();
+    // mov eax, 0x12345678 ; hlt   at 0xb0000ffa .. 0xb0000fff
+    m.ram().set([0xb8, 0x78, 0x56, 0x34, 0x12, 0xf4], 0x3ffa);
+    m.w32(S.EIP, 0xb0000ffa);
+    expect(m.run(10)).toBe(S.EXIT_HALT);
+    expect(m.reg(0)).toBe(0x12345678);
+    expect(m.r32(S.EIP)).toBe(0xb0001000);
+    expect(m.r32(S.EXC_VECTOR)).not.toBe(14);
+  });
+});

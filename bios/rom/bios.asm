@@ -115,14 +115,8 @@ int18:                          ; 0x248 no bootable device
 
         AT 0x258
 int19:                          ; 0x258 bootstrap loader
-        BIOSCALL 0x19           ; loads the boot sector at 0000:7C00, sets DL; CF = failure
-        jc int18
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7c00
-        jmp 0x0000:0x7c00
+        BIOSCALL 0x19           ; loads and starts a boot sector, CD image or kernel (bios/post.ts)
+        jmp int18               ; reached only when nothing could be booted
 
         AT 0x278
 int70:                          ; 0x278 IRQ 8: RTC (periodic interrupt for INT 15h/86h)

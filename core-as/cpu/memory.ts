@@ -6,7 +6,7 @@
 import { SEG_BASE, SEG_MIN, SEG_MAX, SEG_OK, CPL } from "../state";
 import { tlb_entry, TLB_RMASK, TLB_WMASK, TLB_VALID, TLB_MMIO, TLB_ROM, TLB_ALWAYS } from "./tlb";
 import { tlb_fill } from "./paging";
-import { FAULTED, raise, EXC_GP, EXC_SS, EXC_AC } from "./fault";
+import { FAULTED, PROBE_FAILED, raise, EXC_GP, EXC_SS, EXC_AC } from "./fault";
 import { mmio_read8, mmio_write8, mmio_read32, mmio_write32 } from "../bus/mmio";
 import { S_SS } from "./regs";
 import { DBG_DATA, dbg_data_access } from "./debug";
@@ -37,7 +37,7 @@ function tlb_prepare(lin: u32, write: bool, user: bool): u32 {
 
 export function lin_read8_slow(lin: u32, user: bool): u32 {
   const e = tlb_prepare(lin, false, user);
-  if (FAULTED) return 0;
+  if (FAULTED || PROBE_FAILED) return 0; // a failed probe leaves no usable entry
   if (DBG_DATA != 0) dbg_data_access(lin, 1, false);
   if (e & TLB_MMIO) return mmio_read8(((e & 0xfffff000) ^ lin));
   return load<u8>((e & 0xfffff000) ^ lin);
@@ -51,7 +51,7 @@ export function lin_read16_slow(lin: u32, user: bool): u32 {
     return lo | (hi << 8);
   }
   const e = tlb_prepare(lin, false, user);
-  if (FAULTED) return 0;
+  if (FAULTED || PROBE_FAILED) return 0; // a failed probe leaves no usable entry
   if (DBG_DATA != 0) dbg_data_access(lin, 2, false);
   if (e & TLB_MMIO) {
     const p = (e & 0xfffff000) ^ lin;
@@ -69,7 +69,7 @@ export function lin_read32_slow(lin: u32, user: bool): u32 {
     return v;
   }
   const e = tlb_prepare(lin, false, user);
-  if (FAULTED) return 0;
+  if (FAULTED || PROBE_FAILED) return 0; // a failed probe leaves no usable entry
   if (DBG_DATA != 0) dbg_data_access(lin, 4, false);
   if (e & TLB_MMIO) return mmio_read32((e & 0xfffff000) ^ lin);
   return load<u32>((e & 0xfffff000) ^ lin);
@@ -81,11 +81,11 @@ export function lin_write_slow(lin: u32, v: u32, size: u32, user: bool): void {
   if (size > 1 && align_fault(lin, size, user)) return;
   const last = lin + size - 1;
   const e0 = tlb_prepare(lin, true, user);
-  if (FAULTED) return;
+  if (FAULTED || PROBE_FAILED) return;
   let e1 = e0;
   if (((last ^ lin) & 0xfffff000) != 0) {
     e1 = tlb_prepare(last, true, user);
-    if (FAULTED) return;
+    if (FAULTED || PROBE_FAILED) return;
     // filling the second entry cannot evict the first: entries are per page, never shared
   }
   if (DBG_DATA != 0) dbg_data_access(lin, size, true);
