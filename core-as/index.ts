@@ -24,7 +24,7 @@ import { fdc_insert, fdc_eject, fdc_image_size, fdc_irq_level } from "../devices
 import { ide_irq_level } from "../devices/ide";
 // The host attached a drive at IDE position 0..3 (DISK_INFO written): the device's power-on
 // state and the CMOS disk bytes (devices/ide.ts).
-export { ide_attach } from "../devices/ide";
+export { ide_attach } from "../devices/ide_pci";
 export { cmos_set, cmos_get, cmos_update_checksum, nmi_masked } from "../devices/rtc";
 // The display: vga_render() fills FRAMEBUFFER (RGBA), VGA_TEXT (text cells) and the screen
 // description at DEV_VGA + 0x700 (devices/vga_text.ts); the host reads them after the call.

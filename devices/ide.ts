@@ -47,24 +47,22 @@
 // enabled; Linux's ata_piix ignores a channel whose decode bit is clear).
 //
 // DEV_IDE layout (0x400 bytes):
-//   +0x000 u32 PCI slot of the function, +0x004 u32 bus master base currently decoded (0 none)
+//   +0x000 u32 PCI slot of the function, +0x004 u32 bus master base currently decoded (0 none),
+//   +0x008 u32 1 once the function exists (ide_pci.ts)
 //   +0x040 + 0x100 * ch  channel ch (C_* offsets below)
 //   +0x240 + 0x60 * d    device d = ch * 2 + DEV (D_* offsets below)
-import { DEV_IDE, MEM_SIZE, RAM, DISK_BUF, PCI_CONFIG, DISK_OWNER_IDE0, DISK_READ, DISK_WRITE, DISK_OK,
-  DISK_ERR_RANGE, DISK_ERR_READONLY, DISK_KIND_ATA, DISK_KIND_ATAPI, DISK_INFO, IDE_BUF, IDE_BUF_SIZE, PORT_MAP } from "../core-as/state";
-import { port_claim, PORT_DEV_IDE, PORT_DEV_NONE } from "../core-as/bus/ports";
+import { DEV_IDE, DISK_BUF, PCI_CONFIG, DISK_OWNER_IDE0, DISK_READ, DISK_WRITE, DISK_OK,
+  DISK_ERR_RANGE, DISK_ERR_READONLY, DISK_KIND_ATA, DISK_KIND_ATAPI, DISK_INFO, IDE_BUF, IDE_BUF_SIZE } from "../core-as/state";
 import { irq_set } from "../core-as/bus/irq";
-import { phys_read8, phys_write8 } from "../core-as/bus/memory";
 import { clock_now, event_schedule, event_cancel, EV_IDE } from "../core-as/time";
 import { disk_post, disk_release, disk_req_status, disk_kind, disk_size } from "../core-as/bus/disk";
-import { pci_add_function, pci_set } from "./pci";
-import { cmos_set, cmos_update_checksum } from "./rtc";
+import { prd_move, bm_read, bm_write } from "./ide_bm";
 import { ata_command, ata_identify_defaults } from "./ata";
 import { atapi_command, atapi_packet } from "./atapi";
 
 // ---- layout
-const G_SLOT: usize = DEV_IDE + 0x000;
-const G_BMBASE: usize = DEV_IDE + 0x004;
+export const G_SLOT: usize = DEV_IDE + 0x000;
+export const G_BMBASE: usize = DEV_IDE + 0x004;
 @inline export function chan(ch: u32): usize { return <usize>DEV_IDE + 0x40 + (<usize>(ch & 1) << 8); }
 @inline export function dev(d: u32): usize { return <usize>DEV_IDE + 0x240 + <usize>(d & 3) * 0x60; }
 
@@ -77,15 +75,15 @@ export const C_LBAH: usize = 0x08;
 export const C_DEVICE: usize = 0x0a;
 export const C_DEVCTL: usize = 0x0b;
 const C_LINE: usize = 0x0c; // level driven on IRQ 14/15
-const C_BMCMD: usize = 0x0d;
-const C_BMSTS: usize = 0x0e;
+export const C_BMCMD: usize = 0x0d;
+export const C_BMSTS: usize = 0x0e;
 export const C_XDEV: usize = 0x0f; // the device (0/1) the transfer in progress belongs to
-const C_PRD_TABLE: usize = 0x10; // u32 BMIDTP
-const C_PRD_NEXT: usize = 0x14; // u32 address of the next PRD
-const C_REG_ADDR: usize = 0x18; // u32 current region: address, bytes left, EOT seen
-const C_REG_LEFT: usize = 0x1c;
-const C_REG_EOT: usize = 0x20;
-const C_PRD_DONE: usize = 0x21; // the PRD table is exhausted
+export const C_PRD_TABLE: usize = 0x10; // u32 BMIDTP
+export const C_PRD_NEXT: usize = 0x14; // u32 address of the next PRD
+export const C_REG_ADDR: usize = 0x18; // u32 current region: address, bytes left, EOT seen
+export const C_REG_LEFT: usize = 0x1c;
+export const C_REG_EOT: usize = 0x20;
+export const C_PRD_DONE: usize = 0x21; // the PRD table is exhausted
 export const C_XKIND: usize = 0x22; // X_* below
 const C_CONT: usize = 0x23; // what the EV_IDE event does next (CONT_*)
 const C_POSTED: usize = 0x24; // 1 while our disk request is posted
@@ -171,9 +169,9 @@ export const ER_ABRT: u32 = 0x04;
 // matters is that the guest can see BSY before the interrupt.
 const STEP_NS: u64 = 2_000;
 
-const BM_ACTIVE: u32 = 0x01;
-const BM_ERROR: u32 = 0x02;
-const BM_INTR: u32 = 0x04;
+export const BM_ACTIVE: u32 = 0x01;
+export const BM_ERROR: u32 = 0x02;
+export const BM_INTR: u32 = 0x04;
 
 // ---- small accessors
 @inline export function cg(ch: u32, off: usize): u32 { return <u32>load<u8>(chan(ch) + off); }
@@ -184,9 +182,8 @@ const BM_INTR: u32 = 0x04;
 @inline export function selected(ch: u32): u32 { return (ch << 1) | ((cg(ch, C_DEVICE) >> 4) & 1); }
 @inline export function kind(d: u32): u32 { return disk_kind(d); }
 @inline export function present(d: u32): bool { const k = disk_kind(d); return k == DISK_KIND_ATA || k == DISK_KIND_ATAPI; }
-@inline function slot(): u32 { return load<u32>(G_SLOT); }
-@inline function cfg8(reg: u32): u32 { return <u32>load<u8>(PCI_CONFIG + slot() * 0x100 + reg); }
-@inline function cfg16(reg: u32): u32 { return <u32>load<u16>(PCI_CONFIG + slot() * 0x100 + reg); }
+@inline export function slot(): u32 { return load<u32>(G_SLOT); }
+@inline export function cfg16(reg: u32): u32 { return <u32>load<u16>(PCI_CONFIG + slot() * 0x100 + reg); }
 
 // The task file as the command sets read it: 28-bit LBA/CHS fields and the 48-bit pairs.
 @inline export function tf(ch: u32, off: usize): u32 { return cg(ch, off); }
@@ -567,75 +564,10 @@ function next_out_block(ch: u32): void {
   assert_intrq(d);
 }
 
-// ---- bus master DMA (PIIX3 §2.7, SFF-8038i)
-
-// Copy between the channel buffer and guest physical memory, bounds-checked: RAM below
-// MEM_SIZE (the legacy hole A0000-FFFFF goes through the bus for VGA and ROM), nothing else.
-// Outside RAM is a master abort: reads give FFh, writes vanish, and the error bit is set.
-function mem_copy(ch: u32, addr: u32, host: usize, n: u32, to_mem: bool): void {
-  const mem = <u64>load<u32>(MEM_SIZE);
-  const end = <u64>addr + <u64>n;
-  if (end <= mem && (end <= 0xa0000 || addr >= 0x100000)) {
-    if (to_mem) memory.copy(<usize>RAM + <usize>addr, host, n);
-    else memory.copy(host, <usize>RAM + <usize>addr, n);
-    return;
-  }
-  for (let i: u32 = 0; i < n; i++) {
-    const a = <u64>addr + <u64>i;
-    if (a >= mem) {
-      if (!to_mem) store<u8>(host + i, 0xff);
-      cs(ch, C_BMSTS, cg(ch, C_BMSTS) | BM_ERROR);
-    } else if (a >= 0xa0000 && a < 0x100000) {
-      if (to_mem) phys_write8(<u32>a, <u32>load<u8>(host + i));
-      else store<u8>(host + i, <u8>phys_read8(<u32>a));
-    } else if (to_mem) store<u8>(<usize>RAM + <usize>a, load<u8>(host + i));
-    else store<u8>(host + i, load<u8>(<usize>RAM + <usize>a));
-  }
-}
-
-function mem_read32(ch: u32, addr: u32): u32 {
-  const tmp = chan(ch) + 0xf0; // 4 scratch bytes at the end of the channel block
-  mem_copy(ch, addr, tmp, 4, false);
-  return load<u32>(tmp);
-}
-
-// Move up to n bytes between the buffer at host and the PRD regions; returns bytes moved
-// (less than n when the table is exhausted).
-function prd_move(ch: u32, host: usize, n: u32, to_mem: bool): u32 {
-  const c = chan(ch);
-  let moved: u32 = 0;
-  while (moved < n) {
-    let rl = load<u32>(c + C_REG_LEFT);
-    if (rl == 0) {
-      if (cg(ch, C_PRD_DONE) != 0) break;
-      const p = load<u32>(c + C_PRD_NEXT);
-      const base = mem_read32(ch, p) & 0xfffffffe;
-      const w = mem_read32(ch, p + 4);
-      rl = w & 0xfffe;
-      if (rl == 0) rl = 0x10000; // a count of 0 means 64 KiB
-      store<u32>(c + C_PRD_NEXT, p + 8);
-      store<u32>(c + C_REG_ADDR, base);
-      cs(ch, C_REG_EOT, (w >>> 31) & 1);
-    }
-    let k = n - moved;
-    if (k > rl) k = rl;
-    const a = load<u32>(c + C_REG_ADDR);
-    mem_copy(ch, a, host + moved, k, to_mem);
-    moved += k;
-    rl -= k;
-    store<u32>(c + C_REG_ADDR, a + k);
-    store<u32>(c + C_REG_LEFT, rl);
-    if (rl == 0 && cg(ch, C_REG_EOT) != 0) cs(ch, C_PRD_DONE, 1);
-  }
-  // a table used up ends the bus master's activity (SFF-8038i table 1)
-  if (cg(ch, C_PRD_DONE) != 0 && load<u32>(c + C_REG_LEFT) == 0) cs(ch, C_BMSTS, cg(ch, C_BMSTS) & ~BM_ACTIVE);
-  return moved;
-}
-
 // Run the bus master for a DMA transfer that waits: move what the device has (reads) or wants
 // (writes). Nothing moves unless the bus master is started in the device's direction and PCI
 // bus mastering is enabled.
-function pump(ch: u32): void {
+export function pump(ch: u32): void {
   const c = chan(ch);
   const k = cg(ch, C_XKIND);
   if (k != X_DMA_IN && k != X_DMA_OUT) return;
@@ -672,60 +604,6 @@ function pump(ch: u32): void {
 // An ATAPI DMA transfer of a reply in the buffer starts when the packet is done (atapi.ts).
 export function dma_pending(ch: u32): void { pump(ch); }
 
-function bm_read(off: u32): u32 {
-  const ch = off >> 3;
-  switch (off & 7) {
-    case 0: return cg(ch, C_BMCMD) & 0x09;
-    case 2: {
-      // bit 7 simplex only = 0: both channels may DMA at once
-      return cg(ch, C_BMSTS) & 0x67;
-    }
-    case 4: case 5: case 6: case 7: return (load<u32>(chan(ch) + C_PRD_TABLE) >> (((off & 3)) * 8)) & 0xff;
-    default: return 0;
-  }
-}
-
-function bm_write(off: u32, v: u32): void {
-  const ch = off >> 3;
-  const c = chan(ch);
-  switch (off & 7) {
-    case 0: {
-      const old = cg(ch, C_BMCMD);
-      if ((old & 1) == 0 && (v & 1) != 0) {
-        // start: the bus master begins at the table's first entry (PIIX3 §2.7.1)
-        store<u32>(c + C_PRD_NEXT, load<u32>(c + C_PRD_TABLE));
-        store<u32>(c + C_REG_LEFT, 0);
-        cs(ch, C_REG_EOT, 0);
-        cs(ch, C_PRD_DONE, 0);
-        cs(ch, C_BMCMD, v & 0x09);
-        cs(ch, C_BMSTS, cg(ch, C_BMSTS) | BM_ACTIVE);
-        pump(ch);
-        return;
-      }
-      if ((v & 1) == 0) {
-        cs(ch, C_BMSTS, cg(ch, C_BMSTS) & ~BM_ACTIVE); // stop: the transfer is abandoned
-        cs(ch, C_BMCMD, v & 0x08);
-        return;
-      }
-      // the direction cannot change while the bus master runs
-      return;
-    }
-    case 2: {
-      const s = cg(ch, C_BMSTS);
-      cs(ch, C_BMSTS, (s & BM_ACTIVE) | (s & ~v & (BM_ERROR | BM_INTR)) | (v & 0x60));
-      return;
-    }
-    case 4: case 5: case 6: case 7: {
-      const sh = (off & 3) * 8;
-      let t = load<u32>(c + C_PRD_TABLE);
-      t = (t & ~(<u32>0xff << sh)) | ((v & 0xff) << sh);
-      store<u32>(c + C_PRD_TABLE, t & 0xfffffffc);
-      return;
-    }
-    default: return;
-  }
-}
-
 // ---- reset
 
 // The signature a device leaves in the task file after a reset or a diagnostic (ATA-6 §9.12).
@@ -758,7 +636,7 @@ export function device_reset_state(d: u32): void {
   if ((dg(d, D_FEATURES) & 4) != 0 && kind(d) == DISK_KIND_ATA) ata_identify_defaults(d, false);
 }
 
-function soft_reset(ch: u32): void {
+export function soft_reset(ch: u32): void {
   abort_channel(ch);
   for (let i: u32 = 0; i < 2; i++) {
     const d = (ch << 1) | i;
@@ -803,7 +681,7 @@ export function ide_write(port: u32, size: u32, v: u32): void {
   write8(port, v & 0xff);
 }
 
-function bm_base(): u32 { return load<u32>(G_BMBASE); }
+@inline function bm_base(): u32 { return load<u32>(G_BMBASE); }
 
 function read8(port: u32): u32 {
   const bm = bm_base();
@@ -918,86 +796,6 @@ export function expect_packet(d: u32): void {
   ds(d, D_STATUS, ST_DRDY | ST_DRQ);
 }
 
-// ---- PCI function 00:01.1 (PIIX3 data sheet §2.3)
-
-export function ide_pci_update(): void {
-  // the bus master registers follow BMIBA (BAR4) while I/O space is enabled
-  const want: u32 = (cfg16(0x04) & 1) != 0 ? (load<u32>(PCI_CONFIG + slot() * 0x100 + 0x20) & 0xfff0) : 0;
-  const cur = bm_base();
-  if (want == cur) return;
-  if (cur != 0) for (let p = cur; p < cur + 16; p++) if (load<u8>(PORT_MAP + p) == PORT_DEV_IDE) port_claim(p, 1, PORT_DEV_NONE);
-  store<u32>(G_BMBASE, 0);
-  if (want == 0) return;
-  // only free ports: a base on top of another device's ports does not take them over
-  for (let p = want; p < want + 16; p++) if (load<u8>(PORT_MAP + p) == PORT_DEV_NONE) port_claim(p, 1, PORT_DEV_IDE);
-  store<u32>(G_BMBASE, want);
-}
-
-export function ide_is_function(s: u32): bool { return s == slot() && load<u32>(DEV_IDE + 8) != 0; }
-
-export function ide_init(): void {
-  memory.fill(DEV_IDE, 0, 0x400);
-  const s = pci_add_function(1, 1, 0x8086, 0x7010, 0x0101, 0x00, 0x00);
-  store<u32>(G_SLOT, s);
-  store<u32>(DEV_IDE + 8, 1); // the function exists (ide_is_function)
-  pci_set(s, 0x09, 1, 0x80, 0); // programming interface: bus master capable, both channels legacy
-  pci_set(s, 0x04, 2, 0x0005, 0x0005); // I/O space, bus master
-  pci_set(s, 0x06, 2, 0x0280, 0); // status: fast back-to-back, medium DEVSEL
-  pci_set(s, 0x0d, 1, 0x00, 0xf0); // latency timer
-  pci_set(s, 0x20, 4, 0x0000c001, 0x0000fff0); // BMIBA: 16 bytes of I/O
-  pci_set(s, 0x40, 4, 0x80008000, 0xf3fff3ff); // IDETIM primary, secondary (bits 11-10 reserved)
-  pci_set(s, 0x44, 1, 0x00, 0xff); // SIDETIM
-  port_claim(0x1f0, 8, PORT_DEV_IDE);
-  port_claim(0x170, 8, PORT_DEV_IDE);
-  port_claim(0x3f6, 1, PORT_DEV_IDE);
-  port_claim(0x376, 1, PORT_DEV_IDE);
-  ide_pci_update();
-  for (let d: u32 = 0; d < 4; d++) { ds(d, D_MWDMA, 0xff); ds(d, D_UDMA, 0xff); ds(d, D_POWER, POWER_ACTIVE); }
-  for (let ch: u32 = 0; ch < 2; ch++) soft_reset(ch);
-}
-
-// The host attached (or changed) a drive (Machine.attachDisk): the device's power-on state, the
-// channel's signature, the bus master's "DMA capable" bits and the CMOS disk bytes.
-export function ide_attach(d: u32): void {
-  d &= 3;
-  const ch = d >> 1;
-  if (kind(d) == DISK_KIND_ATA) ata_identify_defaults(d, true);
-  if (cg(ch, C_XKIND) == X_NONE && cg(ch, C_POSTED) == 0) soft_reset(ch);
-  const capable: u32 = (present(ch << 1) ? 0x20 : 0) | (present((ch << 1) | 1) ? 0x40 : 0);
-  cs(ch, C_BMSTS, (cg(ch, C_BMSTS) & 0x07) | capable);
-  ide_cmos();
-}
-
-// CMOS hard disk bytes as AMI and Award BIOSes keep them: 12h types (Fh = see 19h/1Ah), 19h/1Ah
-// type 47 (user defined), and the user parameters for drive C: at 1Bh-23h and D: at 24h-2Ch:
-// cylinders (word), heads, write precompensation (word, FFFFh none), control byte (08h: more than
-// 8 heads), landing zone (word), sectors per track. Drives C:/D: are the primary master/slave.
-function ide_cmos(): void {
-  let types: u32 = 0;
-  for (let i: u32 = 0; i < 2; i++) {
-    const base: u32 = i == 0 ? 0x1b : 0x24;
-    if (kind(i) != DISK_KIND_ATA) {
-      cmos_set(0x19 + i, 0);
-      for (let r: u32 = 0; r < 9; r++) cmos_set(base + r, 0);
-      continue;
-    }
-    types |= 0x0f << (i == 0 ? 4 : 0);
-    cmos_set(0x19 + i, 47);
-    const cyl = load<u32>(dev(i) + D_DEF_CYLS), heads = dg(i, D_DEF_HEADS), spt = dg(i, D_DEF_SPT);
-    cmos_set(base + 0, cyl & 0xff);
-    cmos_set(base + 1, cyl >> 8);
-    cmos_set(base + 2, heads);
-    cmos_set(base + 3, 0xff);
-    cmos_set(base + 4, 0xff);
-    cmos_set(base + 5, heads > 8 ? 0x08 : 0x00);
-    cmos_set(base + 6, cyl & 0xff);
-    cmos_set(base + 7, cyl >> 8);
-    cmos_set(base + 8, spt);
-  }
-  cmos_set(0x12, types);
-  cmos_update_checksum();
-}
-
 // Host test hook: the level on IRQ 14 + ch.
 export function ide_irq_level(ch: u32): bool { return cg(ch & 1, C_LINE) != 0; }
 
@@ -1005,3 +803,4 @@ export function ide_irq_level(ch: u32): bool { return cg(ch & 1, C_LINE) != 0; }
 export function sectors(d: u32, unit: u32): u64 { return disk_size(d) / <u64>unit; }
 export function drive_info_flags(d: u32): usize { return <usize>DISK_INFO + <usize>d * 16 + 12; }
 
+export function posted(ch: u32): bool { return cg(ch, C_POSTED) != 0; }

@@ -13,7 +13,7 @@ import { dma_init } from "./dma";
 import { vga_init } from "./vga";
 import { pci_init } from "./pci";
 import { fdc_init } from "./fdc";
-import { ide_init } from "./ide";
+import { ide_init } from "./ide_pci";
 
 export function devices_init(): void {
   pic_init(); // first: the others may drive IRQ lines from their init

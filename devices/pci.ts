@@ -29,7 +29,7 @@
 // write masks.
 import { DEV_PCI, PCI_CONFIG } from "../core-as/state";
 import { port_claim, PORT_DEV_PCI } from "../core-as/bus/ports";
-import { ide_is_function, ide_pci_update } from "./ide";
+import { ide_is_function, ide_pci_update } from "./ide_pci";
 
 const ADDR: u32 = DEV_PCI + 0x00;
 const NFUNCS: u32 = DEV_PCI + 0x04;
