@@ -183,6 +183,20 @@ describe("PIO transfers", () => {
     expect(Array.from(d.bytes.subarray(79 * 512, 80 * 512))).toEqual(patternSector(79));
   });
 
+  it("WRITE SECTORS of 256 sectors: an interrupt per sector across the 64 KiB buffer flushes", async () => {
+    const d = disk(2048);
+    const m = await ideMachine({ pm: d });
+    lba28(m, 0, 0, 0x30, 500, 0);
+    for (let s = 0; s < 256; s++) {
+      if (s > 0) { waitIrq(m, 0); expect(inb(m, ST)).toBe(0x58); }
+      writeData(m, 0, new Array(512).fill(s & 0xff));
+    }
+    waitIrq(m, 0);
+    expect(inb(m, ST)).toBe(0x50);
+    for (const s of [0, 127, 128, 255]) expect(Array.from(d.bytes.subarray((500 + s) * 512, (501 + s) * 512))).toEqual(new Array(512).fill(s));
+    expect(Array.from(d.bytes.subarray(756 * 512, 757 * 512))).toEqual(patternSector(756));
+  });
+
   it("READ/WRITE MULTIPLE move SET MULTIPLE MODE blocks; without it they abort", async () => {
     const d = disk(4096);
     const m = await ideMachine({ pm: d });
