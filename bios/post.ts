@@ -109,7 +109,7 @@ const NO_BOOT: usize = memory.data<u8>([
 // make this service run again (bios/diskio.ts): it then starts over and skips what it read.
 export function bootstrap(): bool {
   let order = load<u32>(BIOS_BOOT_ORDER);
-  if (order == 0) order = 1;
+  if (order == 0) order = 0x431; // A:, the first hard disk, the first CD
   for (let i = 0; i < 8; i++) {
     const dev = (order >> (i * 4)) & 0xf;
     if (dev == 0) break;

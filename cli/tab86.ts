@@ -5,20 +5,27 @@
 // emulator error also prints the register dump.
 import { writeSync, openSync } from "node:fs";
 import { Machine, ConfigError, checkMem } from "../host/machine.js";
-import { createNodeMachine, readImage, defaultBiosPath } from "../host/node.js";
+import { createNodeMachine, readImage, defaultBiosPath, openDiskImage, FileDisk } from "../host/node.js";
 import { parseKeys } from "../host/keys.js";
 import { runMachine } from "../host/run.js";
 import { loadKernel } from "../host/kernel.js";
 import * as S from "../core-as/state.js";
 
-const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot ORDER] [--kernel FILE [--initrd FILE] [--append TEXT]]
+const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--cdrom ISO] [--persist]
+             [--boot ORDER] [--kernel FILE [--initrd FILE] [--append TEXT]]
              [--bios ROM] [--mem MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
              [--screen] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
 
   --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
                         writes stay in memory, the file is never changed
+  --hda IMG, --hdb IMG  hard disk images (whole 512-byte sectors) on the primary IDE channel,
+                        master and slave; the guest's writes stay in memory unless --persist
+  --cdrom ISO         a CD image (whole 2048-byte sectors) in the CD-ROM drive, the secondary
+                        IDE master
+  --persist           write the guest's changes to the --hda/--hdb image files
   --boot ORDER        boot devices in order: a, b (floppies), c (first hard disk), d (CD);
-                      e.g. --boot dc (default a)
+                      e.g. --boot dc (default acd: the first that has
+                      something to boot)
   --kernel FILE       start a Linux bzImage (boot protocol 2.02+) or a multiboot ELF kernel
                       directly after POST, as a boot loader would
   --initrd FILE       Linux: the initial ramdisk; multiboot: modules, FILE[,FILE...]
@@ -40,12 +47,16 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot ORDER] [--kernel FIL
   --deterministic     virtual time follows the instruction count: repeatable runs`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
-const LATER = new Set(["--hda", "--hdb", "--cdrom", "--vga-bios", "--screenshot", "--save-state", "--load-state", "--no-jit"]);
+const LATER = new Set(["--vga-bios", "--screenshot", "--save-state", "--load-state", "--no-jit"]);
 
 interface Args {
   bios?: string;
   fda?: string;
   fdb?: string;
+  hda?: string;
+  hdb?: string;
+  cdrom?: string;
+  persist: boolean;
   boot: number;
   screen: boolean;
   send?: number[][];
@@ -68,7 +79,7 @@ const FLOPPY_SIZES = new Set([163840, 184320, 327680, 368640, 737280, 1228800, 1
 function floppyGeometry(size: number): number | undefined { return FLOPPY_SIZES.has(size) ? size : undefined; }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { mem: 32, stats: false, deterministic: false, boot: 0, screen: false, serial: "stdio" };
+  const a: Args = { mem: 32, stats: false, deterministic: false, boot: 0, screen: false, serial: "stdio", persist: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -80,6 +91,10 @@ function parseArgs(argv: string[]): Args {
       case "--bios": a.bios = value(); break;
       case "--fda": a.fda = value(); break;
       case "--fdb": a.fdb = value(); break;
+      case "--hda": a.hda = value(); break;
+      case "--hdb": a.hdb = value(); break;
+      case "--cdrom": a.cdrom = value(); break;
+      case "--persist": a.persist = true; break;
       case "--boot": {
         const v = value();
         if (!/^[a-d]{1,4}$/.test(v)) throw new UsageError(`--boot ${v}: expected drive letters a, b, c, d in boot order`);
@@ -170,6 +185,9 @@ export async function main(argv: string[]): Promise<number> {
     machine = await createNodeMachine({ memMiB: args.mem, rom, deterministic: args.deterministic, stopOnTripleFault: true }, process.env.TAB86_CORE === "debug");
     if (fda) machine.insertFloppy(0, fda);
     if (fdb) machine.insertFloppy(1, fdb);
+    if (args.hda !== undefined) machine.attachDisk(0, "hd", openDiskImage(args.hda, "--hda", args.persist), `--hda ${args.hda}`);
+    if (args.hdb !== undefined) machine.attachDisk(1, "hd", openDiskImage(args.hdb, "--hdb", args.persist), `--hdb ${args.hdb}`);
+    if (args.cdrom !== undefined) machine.attachDisk(2, "cd", new FileDisk(args.cdrom, "--cdrom", false), `--cdrom ${args.cdrom}`);
     if (args.boot) machine.w32(S.BIOS_BOOT_ORDER, args.boot);
     if (args.kernel !== undefined) {
       const initrd = args.initrd?.split(",").map((f) => ({ name: f, data: readImage(f, "--initrd") }));

@@ -21,6 +21,10 @@ import { dma_request, dma_write_to_memory, dma_read_from_memory, dma_terminal_co
 import { rtc_set_time, rtc_irq_level } from "../devices/rtc";
 import { uart_host_input, uart_irq_level } from "../devices/uart";
 import { fdc_insert, fdc_eject, fdc_image_size, fdc_irq_level } from "../devices/fdc";
+import { ide_irq_level } from "../devices/ide";
+// The host attached a drive at IDE position 0..3 (DISK_INFO written): the device's power-on
+// state and the CMOS disk bytes (devices/ide.ts).
+export { ide_attach } from "../devices/ide_pci";
 export { cmos_set, cmos_get, cmos_update_checksum, nmi_masked } from "../devices/rtc";
 // The display: vga_render() fills FRAMEBUFFER (RGBA), VGA_TEXT (text cells) and the screen
 // description at DEV_VGA + 0x700 (devices/vga_text.ts); the host reads them after the call.
@@ -131,6 +135,7 @@ export function serial_input(n: u32): void { uart_host_input(n); }
 export function test_irq_level(line: i32): u32 {
   if (line == 8) return rtc_irq_level() ? 1 : 0;
   if (line == 6) return fdc_irq_level() ? 1 : 0;
+  if (line == 14 || line == 15) return ide_irq_level(<u32>(line - 14)) ? 1 : 0;
   return uart_irq_level(line) ? 1 : 0;
 }
 

@@ -35,6 +35,7 @@
 //   0x0078_0000  +--------------------------+
 //                | VGA_TEXT, PCI_CONFIG     |  rendered text cells, PCI config spaces
 //   0x007A_0000  | DISK_BUF: 128 KiB        |  sectors of the posted disk request
+//   0x007C_0000  | IDE_BUF: 2 x 64 KiB      |  the IDE channels' data buffers (PIO, DMA chunks)
 //                | (free)                   |
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
@@ -256,6 +257,8 @@ export const VGA_TEXT = 0x780000; // 0x4000: text cells (character, attribute) f
 export const PCI_CONFIG = 0x784000; // 0x2000: PCI functions' config spaces and write masks (devices/pci.ts)
 export const DISK_BUF = 0x7a0000; // 0x20000: sector data of the posted disk request (DISK_REQ_*)
 export const DISK_BUF_SIZE = 0x20000;
+export const IDE_BUF = 0x7c0000; // 2 x 0x10000: channel n's transfer buffer at IDE_BUF + n * IDE_BUF_SIZE (devices/ide.ts)
+export const IDE_BUF_SIZE = 0x10000;
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;

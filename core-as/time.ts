@@ -13,6 +13,7 @@ import { pit_event } from "../devices/pit";
 import { rtc_event } from "../devices/rtc";
 import { uart_event } from "../devices/uart";
 import { fdc_event } from "../devices/fdc";
+import { ide_event } from "../devices/ide";
 
 // The earliest deadline, cached (u64 max when none).
 let next_deadline: u64 = 0xffffffffffffffff;
@@ -122,6 +123,7 @@ function fire(slot: i32, t: u64): void {
     case EV_PIT: pit_event(); break;
     case EV_KBC: kbc_event(); break;
     case EV_FDC: fdc_event(); break;
+    case EV_IDE: ide_event(); break;
     case EV_RTC: rtc_event(); break;
     case EV_UART: case EV_UART + 1: case EV_UART + 2: case EV_UART + 3: uart_event(<u32>(slot - EV_UART)); break;
     default: break;

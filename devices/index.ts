@@ -13,6 +13,7 @@ import { dma_init } from "./dma";
 import { vga_init } from "./vga";
 import { pci_init } from "./pci";
 import { fdc_init } from "./fdc";
+import { ide_init } from "./ide_pci";
 
 export function devices_init(): void {
   pic_init(); // first: the others may drive IRQ lines from their init
@@ -24,5 +25,6 @@ export function devices_init(): void {
   fdc_init();
   vga_init();
   pci_init();
+  ide_init(); // after pci_init: it adds the PCI function 00:01.1
   // devices add their init calls here
 }

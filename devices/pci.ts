@@ -17,7 +17,8 @@
 //            routing reads them when PCI devices with interrupts exist (pci_pirq_route).
 //   00:02.0  Bochs/QEMU standard VGA, 1234:1111, class 0300; BAR0 a 16 MiB prefetchable memory
 //            BAR for the linear framebuffer (not mapped yet: sizing and the base read back only).
-// Other devices add functions with pci_add_function() (the PIIX3 IDE at 00:01.1 is next).
+//   00:01.1  PIIX3 IDE, 8086:7010, class 0101 (added by devices/ide.ts, which see)
+// Other devices add functions with pci_add_function().
 // A function not in the table reads 0xFFFFFFFF and ignores writes.
 //
 // State: DEV_PCI (0x400 bytes)
@@ -28,6 +29,7 @@
 // write masks.
 import { DEV_PCI, PCI_CONFIG } from "../core-as/state";
 import { port_claim, PORT_DEV_PCI } from "../core-as/bus/ports";
+import { ide_is_function, ide_pci_update } from "./ide_pci";
 
 const ADDR: u32 = DEV_PCI + 0x00;
 const NFUNCS: u32 = DEV_PCI + 0x04;
@@ -147,4 +149,6 @@ export function pci_write(port: u32, size: u32, v: u32): void {
     const p = cfg(slot) + r;
     store<u8>(p, (load<u8>(p) & ~m) | ((v >> (i * 8)) & m));
   }
+  // the IDE function decodes its bus master registers where BAR4 and the command register say
+  if (ide_is_function(<u32>slot)) ide_pci_update();
 }

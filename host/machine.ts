@@ -42,6 +42,7 @@ export interface CoreExports {
   floppy_eject(drive: number): void;
   floppy_size(drive: number): number;
   disk_done(): void;
+  ide_attach(drive: number): void;
 }
 
 /** What sits at an IDE position: a hard disk or a CD-ROM drive (which may be empty). */
@@ -193,6 +194,7 @@ export class Machine {
     let flags = dev ? S.DISK_FLAG_MEDIUM : 0;
     if (!dev || dev.readOnly || kind === "cd") flags |= S.DISK_FLAG_READONLY;
     this.w32(info + 12, flags);
+    this.core.ide_attach(drive);
   }
 
   /** Put a medium in (or take it out of, with null) the CD-ROM drive at an IDE position: the

@@ -3,7 +3,7 @@ import { readFileSync, existsSync, statSync, openSync, readSync, writeSync, clos
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { Machine, MachineOptions, ConfigError } from "./machine.js";
-import { BlockDevice } from "./blockdev.js";
+import { BlockDevice, Overlay } from "./blockdev.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -73,4 +73,16 @@ export class FileDisk implements BlockDevice {
     while (done < src.length) done += writeSync(this.fd, src, done, src.length - done, offset + done);
   }
   close(): void { closeSync(this.fd); }
+}
+
+/** A disk image file for the guest: read-only under a copy-on-write Overlay (the file never
+ * changes, the guest's writes live in memory), or, with persist, written in place. */
+export function openDiskImage(path: string, what: string, persist: boolean): BlockDevice {
+  if (!persist) return new Overlay(new FileDisk(path, what, false));
+  try {
+    return new FileDisk(path, what, true);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${what} ${path}: cannot open for writing (${(e as Error).message})`);
+  }
 }

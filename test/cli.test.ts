@@ -114,7 +114,9 @@ describe("tab86 command", () => {
       ["bad regex", ["--bios", "x", "--until", "("], /^tab86: --until \(: not a valid regular expression/m],
       ["bad timeout", ["--bios", "x", "--timeout", "-3"], /^tab86: --timeout -3: expected a positive number of seconds$/m],
       ["bad debug port", ["--bios", "x", "--debug-port", "tty"], /^tab86: --debug-port tty: expected stdio, none or file:PATH$/m],
-      ["flag of a later version", ["--hda", "x.img"], /^tab86: --hda is not available yet in this version of tab86$/m],
+      ["flag of a later version", ["--kernel", "x"], /^tab86: --kernel is not available yet in this version of tab86$/m],
+      ["hard disk image missing", ["--hda", "/nonexistent/c.img"], /^tab86: --hda \/nonexistent\/c.img: no such file$/m],
+      ["CD image missing", ["--cdrom", "/nonexistent/d.iso"], /^tab86: --cdrom \/nonexistent\/d.iso: no such file$/m],
     ];
     for (const [what, args, msg] of cases) {
       it(what, () => {
@@ -130,6 +132,18 @@ describe("tab86 command", () => {
       const r = tab86("--fdb", path);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^tab86: --fdb ${path}: 1000 bytes is not a floppy image size`, "m"));
+    });
+    it("disk images that are not whole sectors", () => {
+      const path = join(tmp, "odd.hd");
+      writeFileSync(path, new Uint8Array(1000));
+      let r = tab86("--hda", path);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --hda ${path}: 1000 bytes is not a whole number of 512-byte sectors$`, "m"));
+      const iso = join(tmp, "odd.iso");
+      writeFileSync(iso, new Uint8Array(4096 + 512));
+      r = tab86("--cdrom", iso);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --cdrom ${iso}: 4608 bytes is not a whole number of 2048-byte sectors$`, "m"));
     });
     it("wrongly sized ROM", () => {
       const path = join(tmp, "short.bin");

@@ -5,9 +5,10 @@
 // browser) and calls disk_done(), which hands the result to whoever posted it.
 import {
   DISK_REQ_STATE, DISK_REQ_OWNER, DISK_REQ_DRIVE, DISK_REQ_OP, DISK_REQ_OFFSET, DISK_REQ_LEN,
-  DISK_REQ_STATUS, DISK_BUF_SIZE, DISK_INFO, DISK_DRIVES,
+  DISK_REQ_STATUS, DISK_BUF_SIZE, DISK_INFO, DISK_DRIVES, DISK_OWNER_IDE0, DISK_OWNER_IDE1,
 } from "../state";
 import { request_exit_check } from "../cpu/signal";
+import { ide_disk_done } from "../../devices/ide";
 
 export const REQ_IDLE: u32 = 0;
 export const REQ_POSTED: u32 = 1;
@@ -45,6 +46,8 @@ export function disk_release(): void {
 export function disk_done(): void {
   if (load<u32>(DISK_REQ_STATE) != REQ_POSTED) return;
   store<u32>(DISK_REQ_STATE, REQ_DONE);
+  const owner = load<u32>(DISK_REQ_OWNER);
+  if (owner == DISK_OWNER_IDE0 || owner == DISK_OWNER_IDE1) ide_disk_done(owner - DISK_OWNER_IDE0);
 }
 
 // The attached drives (written by the host)

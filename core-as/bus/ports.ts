@@ -13,6 +13,7 @@ import { uart_read, uart_write } from "../../devices/uart";
 import { vga_read8, vga_write8 } from "../../devices/vga";
 import { pci_read, pci_write } from "../../devices/pci";
 import { fdc_read, fdc_write } from "../../devices/fdc";
+import { ide_read, ide_write, ide_is_data } from "../../devices/ide";
 
 export const PORT_DEV_NONE: u8 = 0;
 // Device ids (PORT_DEV_SYS = 1 is in sysports.ts). Each device's file claims its ports at init.
@@ -25,7 +26,7 @@ export const PORT_DEV_UART: u8 = 7; // 0x3F8, 0x2F8, 0x3E8, 0x2E8 (+0..7)
 export const PORT_DEV_FDC: u8 = 8; // 0x3F0-0x3F7 (not 0x3F6)
 export const PORT_DEV_PCI: u8 = 9; // 0xCF8-0xCFF except 0xCF9 (the KBC's reset control: claim around it)
 export const PORT_DEV_VGA: u8 = 10; // 0x3B0-0x3DF, Bochs VBE 0x1CE-0x1CF
-export const PORT_DEV_IDE: u8 = 11; // 0x1F0-0x1F7, 0x3F6, 0x170-0x177, 0x376
+export const PORT_DEV_IDE: u8 = 11; // 0x1F0-0x1F7, 0x3F6, 0x170-0x177, 0x376, bus master (PCI BAR4, 16 ports)
 
 export function port_claim(port: u32, count: u32, id: u8): void {
   for (let i: u32 = 0; i < count; i++) store<u8>(PORT_MAP + ((port + i) & 0xffff), id);
@@ -44,6 +45,7 @@ export function io_read8(port: u32): u32 {
     case PORT_DEV_VGA: return vga_read8(port);
     case PORT_DEV_PCI: return pci_read(port, 1);
     case PORT_DEV_FDC: return fdc_read(port);
+    case PORT_DEV_IDE: return ide_read(port, 1);
     default: return 0xff;
   }
 }
@@ -62,6 +64,7 @@ export function io_write8(port: u32, v: u32): void {
     case PORT_DEV_VGA: vga_write8(port, v); return;
     case PORT_DEV_PCI: pci_write(port, 1, v); return;
     case PORT_DEV_FDC: fdc_write(port, v); return;
+    case PORT_DEV_IDE: ide_write(port, 1, v); return;
     default: return;
   }
 }
@@ -77,14 +80,22 @@ export function io_write8(port: u32, v: u32): void {
   return load<u8>(PORT_MAP + (port & 0xffff)) == PORT_DEV_PCI;
 }
 
+// The IDE data registers move 16 bits per access (32-bit accesses are two of them, as the
+// PIIX does): never split into byte accesses (devices/ide.ts).
+@inline function is_ide_data(port: u32): bool {
+  return load<u8>(PORT_MAP + (port & 0xffff)) == PORT_DEV_IDE && ide_is_data(port & 0xffff);
+}
+
 export function io_read16(port: u32): u32 {
   if (is_pci(port)) return pci_read(port & 0xffff, 2);
+  if (is_ide_data(port)) return ide_read(port & 0xffff, 2);
   if (wide_at_cf8(port)) return io_read8(port) | 0xff00;
   return io_read8(port) | (io_read8(port + 1) << 8);
 }
 
 export function io_write16(port: u32, v: u32): void {
   if (is_pci(port)) { pci_write(port & 0xffff, 2, v & 0xffff); return; }
+  if (is_ide_data(port)) { ide_write(port & 0xffff, 2, v & 0xffff); return; }
   io_write8(port, v & 0xff);
   if (wide_at_cf8(port)) return;
   io_write8(port + 1, (v >>> 8) & 0xff);
@@ -92,11 +103,13 @@ export function io_write16(port: u32, v: u32): void {
 
 export function io_read32(port: u32): u32 {
   if (is_pci(port)) return pci_read(port & 0xffff, 4);
+  if (is_ide_data(port)) return ide_read(port & 0xffff, 4);
   return io_read16(port) | (io_read16(port + 2) << 16);
 }
 
 export function io_write32(port: u32, v: u32): void {
   if (is_pci(port)) { pci_write(port & 0xffff, 4, v); return; }
+  if (is_ide_data(port)) { ide_write(port & 0xffff, 4, v); return; }
   io_write16(port, v & 0xffff);
   io_write16(port + 2, v >>> 16);
 }
