@@ -37,7 +37,7 @@ export class Apt {
     const haveI386 = readdirSync(this.lists).some((f) => /binary-i386_Packages/.test(f));
     if (!haveI386) {
       throw new BuildError(
-        "could not fetch Debian's i386 package lists (is the Debian archive reachable, and do the host's apt sources list Debian bookworm main?)\n" +
+        "could not fetch Debian's i386 package lists: no network to the Debian archive, or the host's apt sources lack Debian bookworm main. apt-get said:\n" +
           (failed.join("\n") || r.stderr.trim()),
       );
     }

@@ -112,7 +112,7 @@ function build({ force, old }) {
   }
   log(`packages: ${pkgs.map((p) => `${p.name} ${p.version}`).join(", ")}`);
 
-  const work = join(IMAGES, ".work");
+  const work = join(IMAGES, `.work-${process.pid}`); // two builds at once do not collide
   rmSync(work, { recursive: true, force: true });
   const dir = {};
   for (const p of pkgs) unpack(p.deb, (dir[p.role] = join(work, p.role)));

@@ -24,6 +24,9 @@ hostname -F /etc/hostname
 for m in $(cat /etc/modules); do
   modprobe "$m" || echo "init: modprobe $m failed"
 done
+# From here on only errors reach the consoles, so kernel messages do not land in the
+# middle of a prompt (dmesg still has everything).
+dmesg -n 4
 # Both consoles get the banner, whichever of them is /dev/console.
 for t in /dev/ttyS0 /dev/tty1; do
   echo "${BANNER} (Linux $(uname -r), $(cat /etc/modules | wc -w) modules)" 2>/dev/null >"$t"
