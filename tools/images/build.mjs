@@ -79,23 +79,35 @@ function build({ force, old }) {
   const t0 = Date.now();
   checkHost();
   rmSync(join(IMAGES, "manifest.json"), { force: true });
-  const apt = new Apt(join(IMAGES, ".apt"));
-  const specs = packageSpecs(apt.native);
+  const pkgs = fetchPackages(new Apt(join(IMAGES, ".apt")), force ? null : old);
+  log(`packages: ${pkgs.map((p) => `${p.name} ${p.version}`).join(", ")}`);
+  const work = join(IMAGES, `.work-${process.pid}`); // two builds at once do not collide
+  try {
+    return buildFrom(pkgs, work, t0);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 
-  // Versions: the manifest's when only the builder changed (offline if the .debs are
-  // cached), the newest listed otherwise.
-  let listsFresh = false;
-  const lists = () => {
-    if (!listsFresh) log("fetching Debian's package lists (i386 and " + apt.native + ")"), apt.update(), (listsFresh = true);
+// Downloads the packages (or finds them in images/.apt/debs) and returns them with their
+// versions: the old manifest's when there is one (only the builder changed: offline if the
+// .debs are cached), else the newest in freshly fetched lists.
+function fetchPackages(apt, old) {
+  let listsFetched = false;
+  const fetchLists = () => {
+    if (listsFetched) return;
+    log(`fetching Debian's package lists (i386 and ${apt.native})`);
+    apt.update();
+    listsFetched = true;
   };
-  const pinned = !force && old?.packages && Object.values(old.packages).some((p) => p.role === "syslinux" && p.arch === apt.native) ? old.packages : null;
-  const pkgs = [];
-  for (const s of specs) {
+  const sameHost = old?.packages && Object.values(old.packages).some((p) => p.role === "syslinux" && p.arch === apt.native);
+  const pinned = sameHost ? Object.entries(old.packages) : [];
+  return packageSpecs(apt.native).map((s) => {
     let name = s.name, version;
-    const prev = pinned && Object.entries(pinned).find(([, p]) => p.role === s.role);
+    const prev = pinned.find(([, p]) => p.role === s.role);
     if (prev) [name, version] = [prev[0], prev[1].version];
     else {
-      lists();
+      fetchLists();
       if (s.role === "kernel") name = newestKernel(apt);
       version = apt.candidate(s.arch === "all" ? name : `${name}:${s.arch}`);
       if (!version) throw new BuildError(`package ${name} (${s.arch}) is not in the package lists: the host's apt sources must include Debian bookworm main`);
@@ -104,16 +116,16 @@ function build({ force, old }) {
     try {
       deb = apt.download(name, s.arch, version);
     } catch (e) {
-      if (listsFresh) throw e;
-      lists(); // the .deb is not cached: fetch lists so apt knows where to get it
+      if (listsFetched) throw e;
+      fetchLists(); // not cached: apt needs the lists to know where the .deb is
       deb = apt.download(name, s.arch, version);
     }
-    pkgs.push({ ...s, name, version, deb });
-  }
-  log(`packages: ${pkgs.map((p) => `${p.name} ${p.version}`).join(", ")}`);
+    return { ...s, name, version, deb };
+  });
+}
 
-  const work = join(IMAGES, `.work-${process.pid}`); // two builds at once do not collide
-  rmSync(work, { recursive: true, force: true });
+// Unpacks the packages into work and writes the images and the manifest.
+function buildFrom(pkgs, work, t0) {
   const dir = {};
   for (const p of pkgs) unpack(p.deb, (dir[p.role] = join(work, p.role)));
   // mtools and the syslinux installer run from one tree.
@@ -184,7 +196,6 @@ function build({ force, old }) {
     iso: { files: describe(tests, "tests/") },
   };
   writeFileSync(join(IMAGES, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-  rmSync(work, { recursive: true, force: true });
   log(`done in ${manifest.seconds} s: ${OUTPUTS.map((o) => `${o} ${(outputs[o].size / 1048576).toFixed(1)} MiB`).join(", ")}`);
   return manifest;
 }
