@@ -3,7 +3,7 @@
 // root is needed. Two architectures are listed: i386 for the guest, the host's own for the few
 // tools the builder runs (mtools, syslinux's installer).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { BuildError } from "./util.mjs";
 
@@ -69,14 +69,6 @@ export class Apt {
     }
     return file;
   }
-}
-
-// Unpacks a .deb into dir (emptied first unless merge) without running its scripts, which
-// needs no root.
-export function unpack(deb, dir, { merge = false } = {}) {
-  if (!merge) rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  execFileSync("dpkg-deb", ["-x", deb, dir], { timeout: 120_000 });
 }
 
 export function hostArch() {

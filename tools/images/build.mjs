@@ -6,11 +6,12 @@
 // Reuses what it built: with a manifest from the same builder and every output present it
 // returns at once, offline. --force fetches the package lists again and rebuilds.
 // docs/images.md says more.
-import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync, statSync, renameSync, copyFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync, statSync, renameSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { Apt, unpack, checkHost, hostArch } from "./apt.mjs";
+import { Apt, checkHost, hostArch } from "./apt.mjs";
+import { readDeb, unpack } from "./deb.mjs";
 import { buildInitramfs, BANNER } from "./initramfs.mjs";
 import { buildHardDisk, HD } from "./disk.mjs";
 import { buildIso } from "./iso9660.mjs";
@@ -126,25 +127,32 @@ function fetchPackages(apt, old) {
 
 // Unpacks the packages into work and writes the images and the manifest.
 function buildFrom(pkgs, work, t0) {
-  const dir = {};
-  for (const p of pkgs) unpack(p.deb, (dir[p.role] = join(work, p.role)));
+  const deb = {};
+  for (const p of ["kernel", "busybox", "syslinux-common", "isolinux"]) deb[p] = readDeb(pkgs.find((x) => x.role === p).deb);
+  const file = (role, path) => {
+    const f = deb[role].get(path);
+    if (!f?.data) throw new BuildError(`${path} is not in the ${role} package: has its layout changed?`);
+    return f;
+  };
   // mtools and the syslinux installer run from one tree.
   const tools = join(work, "tools");
   for (const r of ["syslinux", "mtools"]) unpack(pkgs.find((p) => p.role === r).deb, tools, { merge: true });
 
-  const kver = readdirSync(join(dir.kernel, "lib/modules"))[0];
-  const vmlinuz = readFileSync(join(dir.kernel, "boot", `vmlinuz-${kver}`));
+  const kimage = [...deb.kernel.keys()].find((p) => /^boot\/vmlinuz-/.test(p));
+  if (!kimage) throw new BuildError("the kernel package has no boot/vmlinuz-*");
+  const kver = kimage.slice("boot/vmlinuz-".length);
+  const vmlinuz = file("kernel", kimage).data;
   // File times inside the images: the kernel's build date, so that rebuilds repeat.
-  const epoch = Math.floor(statSync(join(dir.kernel, "boot", `vmlinuz-${kver}`)).mtimeMs / 1000);
+  const epoch = file("kernel", kimage).mtime;
   log(`initramfs for Linux ${kver}`);
-  const initrd = buildInitramfs({ kernelDir: dir.kernel, busyboxDir: dir.busybox, kver, mtime: epoch });
+  const initrd = buildInitramfs({ kernel: deb.kernel, busybox: deb.busybox, kver, mtime: epoch });
 
   const tests = testFiles();
   log("hard disk image");
   const hd = buildHardDisk({
     tools,
     work: join(work, "hd"),
-    mbr: readFileSync(join(dir["syslinux-common"], "usr/lib/syslinux/mbr/mbr.bin")),
+    mbr: file("syslinux-common", "usr/lib/syslinux/mbr/mbr.bin").data,
     files: [
       { name: "vmlinuz", data: vmlinuz },
       { name: "initrd.img", data: initrd.data },
@@ -157,8 +165,8 @@ function buildFrom(pkgs, work, t0) {
   log("CD image");
   const iso = buildIso(
     [
-      { path: "ISOLINUX/ISOLINUX.BIN", data: readFileSync(join(dir.isolinux, "usr/lib/ISOLINUX/isolinux.bin")) },
-      { path: "ISOLINUX/LDLINUX.C32", data: readFileSync(join(dir["syslinux-common"], "usr/lib/syslinux/modules/bios/ldlinux.c32")) },
+      { path: "ISOLINUX/ISOLINUX.BIN", data: file("isolinux", "usr/lib/ISOLINUX/isolinux.bin").data },
+      { path: "ISOLINUX/LDLINUX.C32", data: file("syslinux-common", "usr/lib/syslinux/modules/bios/ldlinux.c32").data },
       { path: "ISOLINUX/ISOLINUX.CFG", data: Buffer.from(BOOT_CFG) },
       { path: "VMLINUZ", data: vmlinuz },
       { path: "INITRD.IMG", data: initrd.data },
@@ -179,7 +187,7 @@ function buildFrom(pkgs, work, t0) {
   put("linux/initrd.img", initrd.data);
   put("linux-hd.img", hd.data);
   put("linux.iso", iso);
-  copyFileSync(join(dir.kernel, "boot", `config-${kver}`), join(IMAGES, "linux", "config"));
+  writeFileSync(join(IMAGES, "linux", "config"), file("kernel", `boot/config-${kver}`).data);
 
   const manifest = {
     builder: builderHash(),

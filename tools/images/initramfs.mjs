@@ -1,8 +1,6 @@
 // The initramfs: busybox, the kernel modules for IDE, CD-ROM and the file systems, and a
 // shell script /init that prepares the system and hands over to busybox init, which keeps a
 // root shell running on the serial port and on the VGA console.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { gzipSync, constants } from "node:zlib";
 import { Cpio } from "./cpio.mjs";
 import { resolveModules, modulesDep, modulesAlias } from "./modules.mjs";
@@ -49,15 +47,15 @@ export HOME=/root
 cd /root
 `;
 
-// Builds the gzip-compressed initramfs. kernelDir and busyboxDir are unpacked packages.
+// Builds the gzip-compressed initramfs. kernel and busybox are the packages' files (readDeb).
 // Returns { data, modules } where modules lists the carried modules in load order.
-export function buildInitramfs({ kernelDir, busyboxDir, kver, mtime }) {
+export function buildInitramfs({ kernel, busybox, kver, mtime }) {
   const cpio = new Cpio(mtime);
   for (const d of ["bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev", "tmp", "mnt", "root", "run", "var/log"]) cpio.dir(d, d === "tmp" ? 0o1777 : 0o755);
   // The kernel opens /dev/console before /init runs, so the node must exist in the archive.
   cpio.chardev("dev/console", 5, 1);
   cpio.chardev("dev/null", 1, 3, 0o666);
-  cpio.file("bin/busybox", readFileSync(join(busyboxDir, "bin/busybox")), 0o755);
+  cpio.file("bin/busybox", busybox.get("bin/busybox").data, 0o755);
   cpio.symlink("bin/sh", "busybox");
   cpio.symlink("sbin/init", "../bin/busybox");
   cpio.file("init", INIT, 0o755);
@@ -69,16 +67,14 @@ export function buildInitramfs({ kernelDir, busyboxDir, kver, mtime }) {
   cpio.file("etc/shadow", "root::0:0:99999:7:::\n", 0o600);
   cpio.file("etc/fstab", "proc /proc proc defaults 0 0\n");
 
-  const moddir = join(kernelDir, "lib/modules", kver);
-  const mods = resolveModules(moddir);
+  const mods = resolveModules(kernel, kver);
   const root = `lib/modules/${kver}`;
-  for (const m of mods) cpio.file(`${root}/${m.path}`, readFileSync(join(moddir, m.path)));
+  for (const m of mods) cpio.file(`${root}/${m.path}`, m.data);
   cpio.file(`${root}/modules.dep`, modulesDep(mods));
   cpio.file(`${root}/modules.alias`, modulesAlias(mods));
-  // So that modprobe knows which drivers need no loading.
-  for (const f of ["modules.builtin"]) {
-    if (readdirSync(moddir).includes(f)) cpio.file(`${root}/${f}`, readFileSync(join(moddir, f)));
-  }
+  // So that modprobe knows which drivers are built in and need no loading.
+  const builtin = kernel.get(`${root}/modules.builtin`);
+  if (builtin) cpio.file(`${root}/modules.builtin`, builtin.data);
   cpio.file("etc/modules", mods.map((m) => m.name).join("\n") + "\n");
 
   const data = gzipSync(cpio.finish(), { level: constants.Z_BEST_COMPRESSION });

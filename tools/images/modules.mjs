@@ -2,8 +2,6 @@
 // modules.dep (depmod runs in its postinst), so dependencies are read from each module's
 // .modinfo section: "depends=" (hard dependencies) and "softdep=pre:" (modules that must be
 // loaded first, such as the crc32c implementation ext4 asks the crypto API for).
-import { readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
 
 // IDE disks and CD-ROMs, and the file systems on them; their dependencies are added. The
 // crc implementations come first so that the crypto lookups of the users find them loaded.
@@ -30,26 +28,20 @@ export function modinfo(buf) {
   return [];
 }
 
-function walk(dir, out = []) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith(".ko")) out.push(p);
-  }
-  return out;
-}
-
 // Returns the modules to carry, dependencies before their users, as
-// { name, path (relative to moddir), deps (names), aliases }.
-export function resolveModules(moddir, wanted = WANTED) {
+// { name, path (relative to lib/modules/KVER), data, deps (names), pre, aliases }.
+// files: the kernel package's files (readDeb).
+export function resolveModules(files, kver, wanted = WANTED) {
   const byName = new Map(), byAlias = new Map();
-  for (const file of walk(join(moddir, "kernel"))) {
-    const name = norm(file.replace(/^.*\//, "").replace(/\.ko$/, ""));
-    byName.set(name, { name, file, info: null });
+  const moddir = `lib/modules/${kver}/`;
+  for (const [path, f] of files) {
+    if (!path.startsWith(moddir + "kernel/") || !path.endsWith(".ko") || !f.data) continue;
+    const name = norm(path.replace(/^.*\//, "").replace(/\.ko$/, ""));
+    byName.set(name, { name, path: path.slice(moddir.length), data: f.data, info: null });
   }
   const info = (m) => {
     if (!m.info) {
-      const kv = modinfo(readFileSync(m.file));
+      const kv = modinfo(m.data);
       const get = (k) => kv.filter((s) => s.startsWith(k + "=")).map((s) => s.slice(k.length + 1));
       m.info = {
         deps: get("depends").flatMap((s) => s.split(",")).filter(Boolean).map(norm),
@@ -82,7 +74,7 @@ export function resolveModules(moddir, wanted = WANTED) {
     const m = byName.get(norm(w));
     if (m) visit(m, []); // absent: built in (or not in this kernel); modprobe then has nothing to do
   }
-  return order.map((m) => ({ name: m.name, path: relative(moddir, m.file), deps: m.info.deps, pre: m.info.pre, aliases: m.info.aliases }));
+  return order.map((m) => ({ name: m.name, path: m.path, data: m.data, deps: m.info.deps, pre: m.info.pre, aliases: m.info.aliases }));
 }
 
 // modules.dep for busybox modprobe: each module with all its transitive dependencies, listed
