@@ -44,11 +44,17 @@ export class Apt {
     for (const l of failed) if (!/^E: Some index files failed/.test(l)) console.error(`tab86 images: ignored: ${l.trim().slice(0, 160)}`);
   }
 
-  // Candidate version of name (with :arch for arch-specific packages), or null when not listed.
-  candidate(name) {
-    const r = spawnSync("apt-cache", [...this.opts, "show", "--no-all-versions", name], { encoding: "utf8", timeout: 60_000 });
-    const m = r.status === 0 && /^Version: (.+)$/m.exec(r.stdout);
-    return m ? m[1] : null;
+  // Candidate versions of packages [{ name, arch }] ("all" for architecture-independent
+  // ones), in one apt-cache call (each call reads all the lists). Missing ones get null.
+  candidates(pkgs) {
+    const spec = (p) => (p.arch === "all" ? p.name : `${p.name}:${p.arch}`);
+    const r = spawnSync("apt-cache", [...this.opts, "show", "--no-all-versions", ...pkgs.map(spec)], { encoding: "utf8", timeout: 120_000, maxBuffer: 1 << 26 });
+    const found = new Map();
+    for (const stanza of (r.stdout || "").split(/\n\n+/)) {
+      const f = (k) => new RegExp(`^${k}: (.+)$`, "m").exec(stanza)?.[1];
+      if (f("Package")) found.set(`${f("Package")}:${f("Architecture")}`, f("Version"));
+    }
+    return pkgs.map((p) => found.get(`${p.name}:${p.arch}`) ?? null);
   }
 
   // Names of all listed packages starting with prefix.
@@ -57,17 +63,20 @@ export class Apt {
     return out.split("\n").filter(Boolean);
   }
 
-  // Downloads name=version (once; the .deb is kept in images/.apt/debs) and returns its path.
-  download(name, arch, version) {
-    const base = name.replace(/:.*/, "");
-    const file = join(this.debs, `${base}_${version.replace(/:/g, "%3a")}_${arch}.deb`);
-    if (existsSync(file)) return file;
-    const spec = `${base}${arch === "all" ? "" : `:${arch}`}=${version}`;
-    const r = spawnSync("apt-get", [...this.opts, "download", spec], { cwd: this.debs, encoding: "utf8", timeout: 600_000 });
-    if (r.status !== 0 || !existsSync(file)) {
-      throw new BuildError(`apt-get download ${spec} failed (network, or the package left the archive: run with --force to re-read the lists)\n${(r.stderr || "").trim()}`);
+  // Where the .deb of { name, arch, version } is kept (images/.apt/debs).
+  debPath(p) {
+    return join(this.debs, `${p.name}_${p.version.replace(/:/g, "%3a")}_${p.arch}.deb`);
+  }
+
+  // Downloads the packages [{ name, arch, version }] that are not kept yet, in one call.
+  download(pkgs) {
+    const missing = pkgs.filter((p) => !existsSync(this.debPath(p)));
+    if (!missing.length) return;
+    const specs = missing.map((p) => `${p.name}${p.arch === "all" ? "" : `:${p.arch}`}=${p.version}`);
+    const r = spawnSync("apt-get", [...this.opts, "download", ...specs], { cwd: this.debs, encoding: "utf8", timeout: 600_000 });
+    if (r.status !== 0 || missing.some((p) => !existsSync(this.debPath(p)))) {
+      throw new BuildError(`apt-get download ${specs.join(" ")} failed (no network, or a version left the archive: --force reads the lists again)\n${(r.stderr || "").trim()}`);
     }
-    return file;
   }
 }
 

@@ -94,35 +94,30 @@ function build({ force, old }) {
 // versions: the old manifest's when there is one (only the builder changed: offline if the
 // .debs are cached), else the newest in freshly fetched lists.
 function fetchPackages(apt, old) {
-  let listsFetched = false;
-  const fetchLists = () => {
-    if (listsFetched) return;
-    log(`fetching Debian's package lists (i386 and ${apt.native})`);
-    apt.update();
-    listsFetched = true;
-  };
   const sameHost = old?.packages && Object.values(old.packages).some((p) => p.role === "syslinux" && p.arch === apt.native);
-  const pinned = sameHost ? Object.entries(old.packages) : [];
-  return packageSpecs(apt.native).map((s) => {
-    let name = s.name, version;
-    const prev = pinned.find(([, p]) => p.role === s.role);
-    if (prev) [name, version] = [prev[0], prev[1].version];
-    else {
-      fetchLists();
-      if (s.role === "kernel") name = newestKernel(apt);
-      version = apt.candidate(s.arch === "all" ? name : `${name}:${s.arch}`);
-      if (!version) throw new BuildError(`package ${name} (${s.arch}) is not in the package lists: the host's apt sources must include Debian bookworm main`);
+  if (sameHost) {
+    const pinned = Object.entries(old.packages).map(([name, p]) => ({ ...p, name }));
+    const pkgs = packageSpecs(apt.native).map((s) => pinned.find((p) => p.role === s.role));
+    if (pkgs.every(Boolean)) {
+      if (pkgs.some((p) => !existsSync(apt.debPath(p)))) fetchLists(apt); // apt must know where they are
+      apt.download(pkgs);
+      return pkgs.map((p) => ({ ...p, deb: apt.debPath(p) }));
     }
-    let deb;
-    try {
-      deb = apt.download(name, s.arch, version);
-    } catch (e) {
-      if (listsFetched) throw e;
-      fetchLists(); // not cached: apt needs the lists to know where the .deb is
-      deb = apt.download(name, s.arch, version);
-    }
-    return { ...s, name, version, deb };
+  }
+  fetchLists(apt);
+  const pkgs = packageSpecs(apt.native).map((s) => ({ ...s, name: s.role === "kernel" ? newestKernel(apt) : s.name }));
+  apt.candidates(pkgs).forEach((version, i) => {
+    const p = pkgs[i];
+    if (!version) throw new BuildError(`package ${p.name} (${p.arch}) is not in the package lists: the host's apt sources must include Debian bookworm main`);
+    p.version = version;
   });
+  apt.download(pkgs);
+  return pkgs.map((p) => ({ ...p, deb: apt.debPath(p) }));
+}
+
+function fetchLists(apt) {
+  log(`fetching Debian's package lists (i386 and ${apt.native})`);
+  apt.update();
 }
 
 // Unpacks the packages into work and writes the images and the manifest.
