@@ -174,8 +174,8 @@ function buildFrom(pkgs, work, t0) {
   const put = (name, data) => {
     const file = join(IMAGES, name);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file + ".tmp", data);
-    renameSync(file + ".tmp", file);
+    writeFileSync(`${file}.${process.pid}`, data); // then renamed: no half-written image
+    renameSync(`${file}.${process.pid}`, file);
     outputs[name] = { size: data.length, md5: md5(data), sha256: sha256(data) };
   };
   put("linux/vmlinuz", vmlinuz);

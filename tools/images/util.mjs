@@ -12,7 +12,6 @@ export function log(msg) {
 }
 
 // Little-endian field writers on a Buffer, to keep the format code readable.
-export const u8 = (b, off, v) => b.writeUInt8(v & 0xff, off);
 export const u16 = (b, off, v) => b.writeUInt16LE(v & 0xffff, off);
 export const u32 = (b, off, v) => b.writeUInt32LE(v >>> 0, off);
 export const ascii = (b, off, s) => b.write(s, off, "latin1");
