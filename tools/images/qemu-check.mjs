@@ -13,11 +13,12 @@ const manifest = JSON.parse(readFileSync(join(images, "manifest.json"), "utf8"))
 const verbose = process.argv.includes("--verbose");
 const PROMPT = /# $/;
 
-// One QEMU run with its serial port on our stdin/stdout.
+// One QEMU run with its serial port on our stdin/stdout. The CPU is a Pentium II without MMX,
+// the closest QEMU model to tab86's (a Pentium Pro: i686, no MMX or SSE).
 class Guest {
   constructor(args) {
     this.out = "";
-    this.proc = spawn("qemu-system-i386", ["-m", "256", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", ...args], { stdio: ["pipe", "pipe", "inherit"] });
+    this.proc = spawn("qemu-system-i386", ["-m", "256", "-cpu", "pentium2,-mmx", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", ...args], { stdio: ["pipe", "pipe", "inherit"] });
     this.proc.stdout.on("data", (d) => {
       this.out += d.toString("latin1");
       if (verbose) process.stderr.write(d);
@@ -34,6 +35,7 @@ class Guest {
       const text = this.out.slice(this.mark ?? 0).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
       if (re.test(text)) return text;
       if (Date.now() > end) throw new Error(`timed out waiting for ${re}; last output:\n${text.slice(-600)}`);
+      if (this.proc.exitCode !== null) throw new Error(`QEMU exited (${this.proc.exitCode}) before ${re}; last output:\n${text.slice(-600)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
