@@ -31,3 +31,17 @@ if (built < sources || process.argv.includes("--force")) {
   run("npm run build --silent");
 }
 
+
+// Before `npm test`: the Linux guest images (tools/images/build.mjs), built once from Debian's
+// packages and then reused. A failure is reported but does not stop the other tests; the
+// suites that boot Linux say what is missing.
+if (process.env.npm_lifecycle_event === "pretest") {
+  const { ensureImages } = await import("./images/build.mjs");
+  const { BuildError } = await import("./images/util.mjs");
+  try {
+    ensureImages();
+  } catch (e) {
+    if (!(e instanceof BuildError)) throw e;
+    console.error(`tab86 setup: the Linux images could not be built (npm run images): ${e.message}`);
+  }
+}
