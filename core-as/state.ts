@@ -34,12 +34,15 @@
 //                | VGA_MEM: 4 planes x 64K  |  video memory
 //   0x0078_0000  +--------------------------+
 //                | VGA_TEXT, PCI_CONFIG     |  rendered text cells, PCI config spaces
+//                | VRAM_DIRTY               |  one byte per 4 KiB page of VRAM written since the last render
 //                | (free)                   |
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
 //   0x0100_0000  +--------------------------+
 //                | FRAMEBUFFER: 16 MiB RGBA |  what the display shows, for the host
 //   0x0200_0000  +--------------------------+
+//                | VRAM: up to 64 MiB       |  SVGA video memory (Bochs VBE, the PCI VGA's BAR0)
+//   0x0600_0000  +--------------------------+
 //                | guest RAM (mem_size)     |
 //                +--------------------------+
 
@@ -197,6 +200,7 @@ export const DEV_FDC = 0x2900; // 0x100: 82077AA
 export const DEV_PCI = 0x2a00; // 0x400: configuration address and the functions' config spaces
 export const DEV_VGA = 0x2e00; // 0x800: VGA registers
 export const DEV_IDE = 0x3600; // 0x400: two IDE channels
+export const DEV_VBE = 0x3a00; // 0x100: Bochs VBE (DISPI) registers, LFB mapping, render bookkeeping (devices/vbe.ts)
 export const DEV_END = 0x4000;
 
 export const DEBUG_RING = 0x4000;
@@ -224,11 +228,18 @@ export const VGA_MEM = 0x740000;
 export const VGA_MEM_SIZE = 0x40000;
 export const VGA_TEXT = 0x780000; // 0x4000: text cells (character, attribute) from vga_render() (devices/vga_text.ts)
 export const PCI_CONFIG = 0x784000; // 0x2000: PCI functions' config spaces and write masks (devices/pci.ts)
+export const VRAM_DIRTY = 0x786000; // 0x4000: a byte per 4 KiB page of VRAM, nonzero = written since the last render (devices/vbe.ts)
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;
 export const FRAMEBUFFER_SIZE = 0x1000000;
-export const RAM = 0x2000000;
+// SVGA video memory: the Bochs VBE modes' pixels, seen through the banked window at A0000 and
+// the linear framebuffer (PCI BAR0). VRAM_MAX bytes are reserved; the size the guest sees
+// (a power of two, 4..64 MiB, default 16) is in the DEV_VBE block. The 256 KiB of VGA planes
+// stay in VGA_MEM.
+export const VRAM = 0x2000000;
+export const VRAM_MAX = 0x4000000;
+export const RAM = 0x6000000;
 
 // ---- exit reasons returned by run()
 export const EXIT_BUDGET = 0; // the instruction budget is spent
