@@ -161,6 +161,9 @@ function pci_vga_changed(): void {
   vbe_pci_update(load<u32>(cfg(VGA_SLOT) + 0x10), load<u16>(cfg(VGA_SLOT) + 0x04));
 }
 
+// BAR0 of the VGA function (the LFB address the VBE BIOS reports).
+export function pci_vga_bar0(): u32 { return VGA_SLOT < MAX_FUNCS ? load<u32>(cfg(VGA_SLOT) + 0x10) & 0xfffffff0 : 0; }
+
 // VRAM was resized (the host's --vram): BAR0 decodes that many bytes.
 export function pci_vga_vram_resized(): void {
   pci_set(VGA_SLOT, 0x10, 4, (load<u32>(cfg(VGA_SLOT) + 0x10) & vbe_bar_mask()) | 8, vbe_bar_mask());

@@ -56,8 +56,8 @@ export const KIND_TEXT: u32 = 0, KIND_GFX: u32 = 1, KIND_BLANK: u32 = 2, KIND_VB
 
 // Derived each call from the attribute controller and the DAC (not machine state):
 // COLORS16: RGBA of attribute colour 0-15; PAL256: RGBA of DAC index 0-255 after the pel mask.
-export const COLORS16: u32 = memory.data(16 * 4);
-export const PAL256: u32 = memory.data(256 * 4);
+export const COLORS16: u32 = <u32>memory.data(16 * 4);
+export const PAL256: u32 = <u32>memory.data(256 * 4);
 
 // RGBA of DAC entry i: 6-bit components widened to 8 bits (v << 2 | v >> 4), or the 8-bit
 // values as they are when the VBE 8-bit DAC is on.

@@ -144,11 +144,17 @@ dpt_tables:                     ; INT 13h/08h ES:DI: one diskette parameter tabl
 ; Fonts (code page 437, from GNU Unifont under the SIL OFL 1.1: docs/fonts.md), for
 ; INT 10h/1130h and INT 1Fh. The 8x16 font is what the VGA text modes use.
         AT 0x1000
-font8x16:                       ; 1130h BH=6 (and BH=2, no 8x14 font yet)
+font8x16:                       ; 1130h BH=6
         incbin "../../devices/fonts/cp437-8x16.bin"
         AT 0x2000
 font8x8_all:                    ; 8x8, 256 characters; +0x400 is INT 1Fh (characters 80-FF)
         incbin "../../devices/fonts/cp437-8x8.bin"
+        AT 0x2800
+font_alt_none:                  ; 1130h BH=5/7: the 9-dot replacement tables (none: just the end mark)
+        db 0
+        AT 0x3000
+font8x14:                       ; 1130h BH=2, 1101h/1111h/1122h: 8x14 (350-line modes)
+        incbin "../../devices/fonts/cp437-8x14.bin"
 
 ; ---------------------------------------------------------------- fixed addresses (PC/AT)
         AT 0xE05B
