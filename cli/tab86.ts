@@ -3,16 +3,18 @@
 // given), 1 --until not matched before the timeout or the guest stopped, 2 bad usage or input,
 // 3 triple fault, 4 emulator error. Errors are one line naming the problem; a triple fault or an
 // emulator error also prints the register dump.
-import { writeSync, openSync } from "node:fs";
-import { Machine, ConfigError, checkMem } from "../host/machine.js";
+import { writeSync, openSync, writeFileSync } from "node:fs";
+import { deflateSync } from "node:zlib";
+import { encodePng } from "../host/png.js";
+import { Machine, ConfigError, checkMem, checkVram } from "../host/machine.js";
 import { createNodeMachine, readImage, defaultBiosPath } from "../host/node.js";
 import { parseKeys } from "../host/keys.js";
 import { runMachine } from "../host/run.js";
 import * as S from "../core-as/state.js";
 
 const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot a|b|ORDER] [--bios ROM] [--mem MiB]
-             [--debug-port stdio|file:PATH] [--screen] [--send KEYS] [--until REGEX]
-             [--timeout SECONDS] [--stats] [--deterministic]
+             [--vram MiB] [--debug-port stdio|file:PATH] [--screen] [--screenshot PNG]
+             [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
 
   --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
                         writes stay in memory, the file is never changed
@@ -20,7 +22,10 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot a|b|ORDER] [--bios R
   --bios ROM          BIOS image (64 KiB to 1 MiB), mapped below 1 MiB and 4 GiB
                       (default: the built-in BIOS)
   --mem MiB           guest RAM, 1 to 3072 (default 32)
+  --vram MiB          SVGA video memory, a power of two from 4 to 64 (default 16)
   --screen            print the 80x25 text screen when the run ends
+  --screenshot PNG    write what the display shows when the run ends (text or graphics) as
+                      a PNG file
   --send KEYS         type KEYS once the guest reads the keyboard: text, \n or {Enter}, {Tab},
                       {Esc}, {Backspace}, {Up} {Down} {Left} {Right}, {Home} {End} {PgUp} {PgDn},
                       {Ins} {Del}, {F1}..{F12}, modifiers {Ctrl-C} {Alt-X} {Shift-Tab}; {{ types {
@@ -31,7 +36,7 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--boot a|b|ORDER] [--bios R
   --deterministic     virtual time follows the instruction count: repeatable runs`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
-const LATER = new Set(["--hda", "--hdb", "--cdrom", "--kernel", "--initrd", "--append", "--vga-bios", "--serial", "--screenshot", "--save-state", "--load-state", "--no-jit"]);
+const LATER = new Set(["--hda", "--hdb", "--cdrom", "--kernel", "--initrd", "--append", "--vga-bios", "--serial", "--save-state", "--load-state", "--no-jit"]);
 
 interface Args {
   bios?: string;
@@ -41,6 +46,8 @@ interface Args {
   screen: boolean;
   send?: number[][];
   mem: number;
+  vram?: number;
+  screenshot?: string;
   debugPort?: string;
   until?: RegExp;
   timeout?: number;
@@ -77,6 +84,13 @@ function parseArgs(argv: string[]): Args {
         break;
       }
       case "--screen": a.screen = true; break;
+      case "--screenshot": a.screenshot = value(); break;
+      case "--vram": {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--vram ${v}: not a whole number of MiB`);
+        a.vram = Number(v);
+        break;
+      }
       case "--send": {
         const v = value();
         try { a.send = parseKeys(v); } catch (e) { throw new UsageError((e as Error).message); }
@@ -125,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
     checkMem(args.mem);
+    if (args.vram !== undefined) checkVram(args.vram);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       if (e.message) out(2, `tab86: ${e.message}\n`);
@@ -141,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const [img, flag, path] of [[fda, "--fda", args.fda], [fdb, "--fdb", args.fdb]] as const) {
       if (img && floppyGeometry(img.length) === undefined) throw new ConfigError(`${flag} ${path}: ${img.length} bytes is not a floppy image size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M, 2.88M)`);
     }
-    machine = await createNodeMachine({ memMiB: args.mem, rom, deterministic: args.deterministic, stopOnTripleFault: true });
+    machine = await createNodeMachine({ memMiB: args.mem, vramMiB: args.vram, rom, deterministic: args.deterministic, stopOnTripleFault: true });
     if (fda) machine.insertFloppy(0, fda);
     if (fdb) machine.insertFloppy(1, fdb);
     if (args.boot) machine.w32(S.BIOS_BOOT_ORDER, args.boot);
@@ -163,6 +178,15 @@ export async function main(argv: string[]): Promise<number> {
     send: args.send,
   });
   if (args.screen) out(1, machine.screenText() + "\n");
+  if (args.screenshot !== undefined) {
+    const shot = machine.screenshot();
+    try {
+      writeFileSync(args.screenshot, encodePng(shot.width, shot.height, shot.data, (raw) => deflateSync(raw, { level: 9 })));
+    } catch (e) {
+      out(2, `tab86: --screenshot ${args.screenshot}: cannot write (${(e as Error).message})\n`);
+      return 2;
+    }
+  }
   let status = 0;
   switch (result.end) {
     case "matched": status = 0; break;
