@@ -10,7 +10,7 @@
 //   13h   chain 4: byte y * 320 + x is in plane (y * 320 + x) & 3 at offset & ~3
 // A colour with bit 7 set is XORed onto the screen (not in 13h), as the IBM BIOS does.
 import { VGA_MEM, VRAM, VRAM_DIRTY } from "../core-as/state";
-import { PLANE_SIZE, PLANE_DIRTY } from "../devices/vga";
+import { PLANE_SIZE, vga_mark_dirty } from "../devices/vga";
 import { vbe_enabled, vbe_reg, vbe_line_bytes, VBE_BPP, VBE_XRES, VBE_YRES, VRAM_BYTES } from "../devices/vbe";
 import { m8, m16, bda8, bda16 } from "./util";
 
@@ -39,7 +39,7 @@ function gfx_height(): u32 {
   return m == 0x0f || m == 0x10 ? 350 : m == 0x11 || m == 0x12 ? 480 : 200;
 }
 
-@inline function mark(off: u32): void { store<u8>(PLANE_DIRTY + ((off & 0xffff) >> 8), 1); }
+@inline function mark(off: u32): void { vga_mark_dirty(off); }
 
 // Write colour c (bit 7: XOR) at (x, y) on display page `page`.
 export function put_pixel(x: u32, y: u32, c: u32, page: u32): void {

@@ -36,7 +36,7 @@
 //   +0x040 u8  CRTC[32]      CRTC registers 0x00-0x18
 //   +0x060 u8  ATTR[32]      attribute controller registers 0x00-0x14
 //   +0x100 u8  DAC[256*3]    the DAC's red, green, blue per colour: 6 bits, or 8 with the VBE 8-bit DAC
-//   +0x400 u8  PLANE_DIRTY[256]  per 256-byte block of plane offsets: written since the last render
+//   +0x400 u8  PLANE_DIRTY[128]  a bit per 64-byte block of plane offsets: written since the last render
 //   +0x500 u32 FULL          nonzero: a register changed, the next render redraws everything
 //   +0x504 u32 LAST_*        what the last render drew (vga_render.ts)
 //   +0x700 u32 screen info written by vga_render() (vga_render.ts)
@@ -71,6 +71,12 @@ export const PLANE_SIZE: u32 = 0x10000;
 export const PLANE_DIRTY: u32 = DEV_VGA + 0x400;
 export const VGA_FULL: u32 = DEV_VGA + 0x500;
 export const LATCHES: u32 = LATCH;
+
+// Plane offset off (any plane) was written: the renderer redraws the lines that read it.
+@inline export function vga_mark_dirty(off: u32): void {
+  const a = PLANE_DIRTY + ((off & 0xffff) >> 9);
+  store<u8>(a, <u32>load<u8>(a) | (<u32>1 << ((off >> 6) & 7)));
+}
 
 // Writable bits of each register (bits outside read back as 0). Sequencer registers 5-7,
 // graphics registers 9-15 and CRTC registers 0x19-0x1F do not exist: they read 0.

@@ -6,10 +6,10 @@
 // the bit mask. While the Bochs VBE is enabled the A0000 64K window shows a bank of VRAM
 // instead (vbe.ts).
 //
-// Every plane write marks its 256-byte block in PLANE_DIRTY, so vga_render.ts redraws only the
-// lines that read a written block.
+// Every plane write marks its 64-byte block in PLANE_DIRTY (a bit per block), so vga_render.ts
+// redraws only the lines that read a written block.
 import { VGA_MEM } from "../core-as/state";
-import { MISC, LATCHES, PLANE_SIZE, PLANE_DIRTY, seq, gc } from "./vga";
+import { MISC, LATCHES, PLANE_SIZE, seq, gc, vga_mark_dirty } from "./vga";
 import { vbe_enabled, vbe_bank_read8, vbe_bank_write8 } from "./vbe";
 
 const LATCH: u32 = LATCHES;
@@ -72,7 +72,7 @@ export function vga_mem_write8(p: u32, v: u32): void {
   const rot = gc(3) & 7;
   const rv = ((v >> rot) | (v << (8 - rot))) & 0xff;
   const sr = gc(0), esr = gc(1);
-  store<u8>(PLANE_DIRTY + (addr >> 8), 1);
+  vga_mark_dirty(addr);
   let mask = gc(8);
   if (mode == 3) mask &= rv;
   for (let i: u32 = 0; i < 4; i++) {

@@ -5,7 +5,7 @@
 //   SCREEN        the description below
 // up to date. It redraws only what changed since the last call: a register write (any data
 // port of the VGA or VBE) or a change of geometry redraws everything; otherwise a graphics
-// line is redrawn only if the video memory it reads was written (PLANE_DIRTY per 256-byte
+// line is redrawn only if the video memory it reads was written (PLANE_DIRTY per 64-byte
 // block of plane offsets, VRAM_DIRTY per 4 KiB page of VRAM), and a text screen only when any
 // of its memory was written or the blink phase changed. DIRTY_Y0..DIRTY_Y1 tell the host which
 // lines to copy.
@@ -87,7 +87,7 @@ function build_palettes(): void {
 }
 
 function any_plane_dirty(): bool {
-  for (let i: u32 = 0; i < 256; i += 8) if (load<u64>(PLANE_DIRTY + i) != 0) return true;
+  for (let i: u32 = 0; i < 128; i += 8) if (load<u64>(PLANE_DIRTY + i) != 0) return true;
   return false;
 }
 
@@ -129,7 +129,7 @@ export function vga_render(): void {
   store<u32>(LAST_W, w); store<u32>(LAST_H, h); store<u32>(LAST_KIND, kind);
   store<u32>(VGA_FULL, 0);
   store<u32>(VBE_FULL, 0);
-  memory.fill(PLANE_DIRTY, 0, 256);
+  memory.fill(PLANE_DIRTY, 0, 128);
   memory.fill(VRAM_DIRTY, 0, 0x4000);
 }
 

@@ -57,14 +57,14 @@ export function gfx_geometry(): void {
   return o & 0xffff;
 }
 
-// Whether any 256-byte block from offset a to offset b (inclusive, wrapping at 64K) was written.
+// Whether any 64-byte block from offset a to offset b (inclusive, wrapping at 64K) was written.
 function range_dirty(a: u32, b: u32): bool {
-  let i = a >> 8;
-  const last = b >> 8;
-  for (let n: u32 = 0; n < 256; n++) {
-    if (load<u8>(PLANE_DIRTY + i) != 0) return true;
+  let i = a >> 6;
+  const last = b >> 6;
+  for (let n: u32 = 0; n < 1024; n++) {
+    if ((load<u8>(PLANE_DIRTY + (i >> 3)) & (1 << (i & 7))) != 0) return true;
     if (i == last) break;
-    i = (i + 1) & 0xff;
+    i = (i + 1) & 0x3ff;
   }
   return false;
 }
