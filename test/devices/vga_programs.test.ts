@@ -89,3 +89,20 @@ describe("VGA test programs", () => {
     expect(r.bad, r.first).toBe(0);
   });
 });
+
+describe("INT 10h font functions", () => {
+  it("1130h BH=2 is the ROM 8x14 font; 1112h loads 8x8 and recomputes the text geometry to 80x50", async () => {
+    const m = await boot("font");
+    const ram = new DataView(m.ram().buffer, m.ram().byteOffset);
+    expect([ram.getUint16(0x7000, true), ram.getUint16(0x7002, true), ram.getUint16(0x7004, true), m.ram()[0x7006]]).toEqual([0xf000, 0x3000, 16, 24]);
+    // the 8x14 table in the ROM: 'A' (41h) is the 8x16 glyph without its two top rows
+    const f14 = 0xf3000 + 0x41 * 14, f16 = 0xf1000 + 0x41 * 16;
+    expect(Array.from(m.ram().subarray(f14, f14 + 14))).toEqual(Array.from(m.ram().subarray(f16 + 2, f16 + 16)));
+    expect([ram.getUint16(0x7010, true), m.ram()[0x7012]]).toEqual([8, 49]);
+    expect(m.ram()[0x484]).toBe(49);
+    const lines = m.screenText().split("\n");
+    expect(lines.length).toBe(50);
+    expect(lines[49]).toBe("row 49 of 50");
+    expect(m.screenPixels().height).toBe(400);
+  });
+});
