@@ -106,3 +106,73 @@ describe("INT 10h font functions", () => {
     expect(m.screenPixels().height).toBe(400);
   });
 });
+
+describe("every standard BIOS mode", () => {
+  // A boot sector written here: INT 10h AH=00h mode, then INT 10h AH=0Ch pixels, then "D" on
+  // port E9h and halt.
+  async function drawIn(mode: number, pixels: [number, number, number][]): Promise<Machine> {
+    const w16 = (v: number) => [v & 0xff, v >> 8];
+    const code: number[] = [0xb8, ...w16(mode), 0xcd, 0x10];
+    for (const [x, y, c] of pixels) code.push(0xb4, 0x0c, 0xb0, c, 0xb7, 0x00, 0xb9, ...w16(x), 0xba, ...w16(y), 0xcd, 0x10);
+    code.push(0xb0, 0x44, 0xe6, 0xe9, 0xfa, 0xf4);
+    const rom = new Uint8Array(readFileSync(defaultBiosPath()));
+    const m = await createNodeMachine({ memMiB: 16, rom, deterministic: true, stopOnTripleFault: true });
+    const img = new Uint8Array(1474560);
+    img.set(code, 0);
+    img.set([0x55, 0xaa], 510);
+    m.insertFloppy(0, img, true);
+    const r = await runMachine(m, { until: /D/, timeoutMs: 30000 });
+    expect(r.end).toBe("matched");
+    return m;
+  }
+  // The colour the attribute controller and DAC give colour c, read back through the ports
+  // (IBM VGA: colour plane enable, palette register, colour select, pel mask, DAC).
+  function colour(m: Machine, c: number, c256: boolean): [number, number, number] {
+    const inp = (p: number) => m.core.port_in(p, 1), out = (p: number, v: number) => m.core.port_out(p, 1, v);
+    const status1 = inp(0x3cc) & 1 ? 0x3da : 0x3ba; // input status 1 follows the CRTC address
+    const ar = (i: number) => { inp(status1); out(0x3c0, i | 0x20); return inp(0x3c1); };
+    let idx = c;
+    if (!c256) {
+      idx = ar(c & ar(0x12) & 15) & 0x3f;
+      if (ar(0x10) & 0x80) idx = (idx & 15) | ((ar(0x14) & 3) << 4);
+      idx |= (ar(0x14) & 0x0c) << 4;
+    }
+    idx &= inp(0x3c6);
+    out(0x3c7, idx);
+    return [six(inp(0x3c9)), six(inp(0x3c9)), six(inp(0x3c9))];
+  }
+  const cases: [number, number, number, number[]][] = [
+    // mode, width, height, colours to draw
+    [0x04, 320, 200, [1, 2, 3]], [0x05, 320, 200, [1, 2, 3]], [0x06, 640, 200, [1]],
+    [0x0d, 320, 200, [1, 7, 9, 15]], [0x0e, 640, 200, [2, 8, 14]], [0x0f, 640, 350, [1, 4, 5]],
+    [0x10, 640, 350, [3, 6, 12]], [0x11, 640, 480, [1]], [0x12, 640, 480, [4, 10, 15]], [0x13, 320, 200, [1, 77, 200]],
+  ];
+  for (const [mode, w, h, cs] of cases) {
+    it(`mode ${mode.toString(16).padStart(2, "0")}h: ${w}x${h}, INT 10h/0Ch pixels in the palette's colours`, async () => {
+      // pixels on odd and even lines (the CGA modes interleave them) and at the far corner
+      const pts: [number, number, number][] = cs.map((c, i) => [3 + 17 * i, 1 + 2 * i + (i & 1), c]);
+      pts.push([w - 1, h - 1, cs[cs.length - 1]]);
+      const m = await drawIn(mode, pts);
+      const p = m.screenPixels();
+      expect([p.width, p.height]).toEqual([w, h]);
+      for (const [x, y, c] of [...pts, [5, h - 3, 0] as [number, number, number]]) {
+        const o = (y * w + x) * 4;
+        expect(Array.from(p.data.subarray(o, o + 3)), `(${x},${y}) colour ${c}`).toEqual(colour(m, c, mode === 0x13));
+      }
+    });
+  }
+  it("mode 12h: a colour with bit 7 set is XORed onto the pixel", async () => {
+    const m = await drawIn(0x12, [[100, 100, 3], [100, 100, 0x81]]);
+    const o = (100 * 640 + 100) * 4;
+    expect(Array.from(m.screenPixels().data.subarray(o, o + 3))).toEqual(colour(m, 2, false));
+  });
+  for (const [mode, w, h, cols] of [[0, 360, 400, 40], [1, 360, 400, 40], [2, 720, 400, 80], [3, 720, 400, 80], [7, 720, 400, 80]]) {
+    it(`text mode ${mode}: ${cols}x25 in ${w}x${h}`, async () => {
+      const m = await drawIn(mode, []);
+      const p = m.screenPixels();
+      expect([p.width, p.height]).toEqual([w, h]);
+      expect(m.screenCells().cols).toBe(cols);
+      expect(m.screenCells().rows).toBe(25);
+    });
+  }
+});
