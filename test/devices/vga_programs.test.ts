@@ -176,3 +176,22 @@ describe("every standard BIOS mode", () => {
     });
   }
 });
+
+describe("INT 10h palette functions and state save/restore", () => {
+  it("1010h/1015h, 1012h/1017h, 1018h/1019h; 1C00h-1C02h bring mode 13h and its DAC back after a mode 3 set", async () => {
+    const m = await boot("palette");
+    const ram = m.ram();
+    expect(Array.from(ram.subarray(0x7000, 0x7003))).toEqual([1, 2, 3]);
+    expect(Array.from(ram.subarray(0x7010, 0x7016))).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(ram[0x7020]).toBe(0x7f);
+    const dv = new DataView(ram.buffer, ram.byteOffset);
+    expect(dv.getUint16(0x7022, true)).toBeGreaterThanOrEqual(Math.ceil((64 + 64 + 768) / 64));
+    expect([ram[0x7024], ram[0x7026]]).toEqual([0x1c, 0x1c]);
+    // restored: mode 13h registers (320x200 graphics) and the DAC, whatever mode 3 loaded
+    const p = m.screenPixels();
+    expect([p.width, p.height, m.graphicsMode()]).toEqual([320, 200, true]);
+    m.core.port_out(0x3c7, 1, 5);
+    expect([0, 1, 2].map(() => m.core.port_in(0x3c9, 1))).toEqual([1, 2, 3]);
+    expect(ram[0x449]).toBe(0x13);
+  });
+});

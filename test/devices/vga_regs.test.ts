@@ -284,4 +284,38 @@ describe("Bochs VBE (DISPI)", () => {
     m.core.port_out(0xcf8, 4, 0x80001010);
     expect(m.core.port_in(0xcfc, 4)).toBe(0x00000008);
   });
+
+  it("15, 16, 24 and 8 bpp pixels, virtual width and X/Y offsets (panning)", async () => {
+    const m = await bareMachine();
+    const w5 = (v: number) => (v << 3) | (v >> 2), w6 = (v: number) => (v << 2) | (v >> 4);
+    // each depth: the bytes of pixel value v and the RGB the VBE 3.0 mode information's masks give it
+    const depths: [number, number, (v: number) => number[], (v: number) => number[]][] = [
+      [15, 2, (v) => [v & 0xff, (v >> 8) & 0x7f], (v) => [w5((v >> 10) & 31), w5((v >> 5) & 31), w5(v & 31)]],
+      [16, 2, (v) => [v & 0xff, v >> 8], (v) => [w5(v >> 11), w6((v >> 5) & 63), w5(v & 31)]],
+      [24, 3, (v) => [v & 0xff, (v >> 8) & 0xff, v >> 16], (v) => [v >> 16, (v >> 8) & 0xff, v & 0xff]],
+    ];
+    for (const [bpp, bytes, enc, rgb] of depths) {
+      dispiW(m, 4, 0);
+      dispiW(m, 1, 64); dispiW(m, 2, 32); dispiW(m, 3, bpp);
+      dispiW(m, 4, 0x01);
+      dispiW(m, 6, 100); // virtual width 100 pixels
+      dispiW(m, 8, 7); dispiW(m, 9, 3); // the window starts at (7, 3)
+      const vals: number[] = [];
+      for (let y = 0; y < 32; y++) for (let x = 0; x < 64; x++) {
+        const v = ((x * 2654435761) ^ (y * 40503)) & (bpp === 24 ? 0xffffff : 0xffff);
+        vals.push(v);
+        m.u8.set(enc(v), S.VRAM + ((y + 3) * 100 + x + 7) * bytes);
+      }
+      m.core.vga_invalidate();
+      const p = m.screenPixels();
+      expect([p.width, p.height]).toEqual([64, 32]);
+      for (let i = 0; i < 64 * 32; i += 37) expect(Array.from(p.data.subarray(i * 4, i * 4 + 3)), `${bpp} bpp pixel ${i}`).toEqual(rgb(vals[i]));
+    }
+    // 8 bpp through the DAC; with the 8-bit DAC (ENABLE bit 5) the components are used as they are
+    dispiW(m, 4, 0); dispiW(m, 1, 8); dispiW(m, 2, 8); dispiW(m, 3, 8); dispiW(m, 4, 0x21);
+    m.core.port_out(0x3c8, 1, 200); for (const c of [0x80, 0x40, 0xff]) m.core.port_out(0x3c9, 1, c);
+    m.u8[S.VRAM] = 200;
+    m.core.vga_invalidate();
+    expect(Array.from(m.screenPixels().data.subarray(0, 3))).toEqual([0x80, 0x40, 0xff]);
+  });
 });
