@@ -34,7 +34,7 @@
 //                | VGA_MEM: 4 planes x 64K  |  video memory
 //   0x0078_0000  +--------------------------+
 //                | VGA_TEXT, PCI_CONFIG     |  rendered text cells, PCI config spaces
-//                | VRAM_DIRTY               |  one byte per 4 KiB page of VRAM written since the last render
+//                | VRAM_DIRTY, VRAM_WLIST   |  VRAM pages written since the last render, TLB entries to re-protect
 //                | (free)                   |
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
@@ -229,6 +229,8 @@ export const VGA_MEM_SIZE = 0x40000;
 export const VGA_TEXT = 0x780000; // 0x4000: text cells (character, attribute) from vga_render() (devices/vga_text.ts)
 export const PCI_CONFIG = 0x784000; // 0x2000: PCI functions' config spaces and write masks (devices/pci.ts)
 export const VRAM_DIRTY = 0x786000; // 0x4000: a byte per 4 KiB page of VRAM, nonzero = written since the last render (devices/vbe.ts)
+export const VRAM_WLIST = 0x78a000; // 0x1000: linear pages whose TLB entry lets the CPU write VRAM directly (devices/vbe.ts)
+export const VRAM_WLIST_MAX = 0x400;
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;

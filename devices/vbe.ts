@@ -25,16 +25,23 @@
 //   +0x40 u32 VRAM_BYTES  VRAM size (power of two, 4..64 MiB)
 //   +0x44 u32 LFB_BASE    physical address the LFB is mapped at, 0 = not mapped
 //   +0x48 u32 FULL        nonzero: the next render redraws everything (a register changed)
-import { DEV_VBE, VRAM, VRAM_MAX, VRAM_DIRTY, MEM_SIZE, ROM_SIZE } from "../core-as/state";
+//   +0x4C u32 WLIST_LEN   linear pages in VRAM_WLIST (> VRAM_WLIST_MAX: the list overflowed)
+//
+// The LFB is not a slow MMIO range: its pages are VRAM, which the CPU reads and writes through
+// the TLB like RAM (bus/memory.ts PAGE_TRACKED). The first write to a page after a render
+// comes through the TLB fill, which marks the page dirty here and lists the linear page; the
+// render (vbe_lfb_consumed) clears those TLB entries again, so the next write is seen too.
+import { DEV_VBE, VRAM, VRAM_MAX, VRAM_DIRTY, VRAM_WLIST, VRAM_WLIST_MAX, MEM_SIZE, ROM_SIZE } from "../core-as/state";
 import { port_claim, PORT_DEV_VGA } from "../core-as/bus/ports";
 import { mmio_claim, MMIO_LFB, MMIO_NONE } from "../core-as/bus/mmio";
-import { tlb_flush_all } from "../core-as/cpu/tlb";
+import { tlb_flush_all, tlb_flush_page } from "../core-as/cpu/tlb";
 
 const INDEX: u32 = DEV_VBE + 0x00;
 const REG: u32 = DEV_VBE + 0x02;
 export const VRAM_BYTES: u32 = DEV_VBE + 0x40;
 const LFB_BASE: u32 = DEV_VBE + 0x44;
 export const VBE_FULL: u32 = DEV_VBE + 0x48;
+const WLIST_LEN: u32 = DEV_VBE + 0x4c;
 
 export const VBE_ID: u32 = 0, VBE_XRES: u32 = 1, VBE_YRES: u32 = 2, VBE_BPP: u32 = 3, VBE_ENABLE: u32 = 4;
 export const VBE_BANK: u32 = 5, VBE_VIRT_W: u32 = 6, VBE_VIRT_H: u32 = 7, VBE_XOFF: u32 = 8, VBE_YOFF: u32 = 9;
@@ -182,6 +189,31 @@ export function vbe_lfb_write8(p: u32, v: u32): void {
   store<u8>(VRAM + off, v);
   mark(off);
 }
+// The host address of the VRAM page behind LFB physical page `page`, or 0 (bus/memory.ts).
+export function vbe_lfb_host_page(page: u32): u32 {
+  const off = page - load<u32>(LFB_BASE);
+  return off < load<u32>(VRAM_BYTES) ? VRAM + off : 0;
+}
+
+// The TLB is about to let the CPU write LFB physical page `phys` through linear page `lin`.
+export function vbe_lfb_page_written(phys: u32, lin: u32): void {
+  const off = phys - load<u32>(LFB_BASE);
+  if (off < load<u32>(VRAM_BYTES)) mark(off);
+  const n = load<u32>(WLIST_LEN);
+  if (n < <u32>VRAM_WLIST_MAX) store<u32>(VRAM_WLIST + n * 4, lin >>> 12);
+  store<u32>(WLIST_LEN, n + 1);
+}
+
+// The renderer has consumed VRAM_DIRTY: take the write permission back from the TLB entries
+// handed out since, so the next write to those pages is seen again.
+export function vbe_lfb_consumed(): void {
+  const n = load<u32>(WLIST_LEN);
+  if (n == 0) return;
+  if (n > <u32>VRAM_WLIST_MAX) tlb_flush_all(true);
+  else for (let i: u32 = 0; i < n; i++) tlb_flush_page(load<u32>(VRAM_WLIST + i * 4) << 12);
+  store<u32>(WLIST_LEN, 0);
+}
+
 // 32-bit accesses inside one page (mmio_read32/write32 only call these for such accesses)
 export function vbe_lfb_read32(p: u32): u32 {
   const off = p - load<u32>(LFB_BASE);
@@ -206,6 +238,7 @@ export function vbe_pci_update(bar0: u32, command: u32): void {
   const mem = load<u32>(MEM_SIZE), rom = load<u32>(ROM_SIZE);
   if (base != 0 && (base < mem || <u64>base + <u64>size > <u64>0x100000000 - <u64>rom)) base = 0;
   if (base == old) return;
+  store<u32>(WLIST_LEN, 0);
   if (old != 0) mmio_claim(old, size, MMIO_NONE);
   if (base != 0) mmio_claim(base, size, MMIO_LFB);
   store<u32>(LFB_BASE, base);

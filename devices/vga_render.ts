@@ -27,7 +27,7 @@
 //   +0x2C RENDERS: calls that redrew something (a counter for tests and --stats)
 import { FRAMEBUFFER, FRAMEBUFFER_SIZE, DEV_VGA, VRAM_DIRTY } from "../core-as/state";
 import { SEQ, GC, ATTR, DAC, PEL_MASK, ATTR_INDEX, PLANE_DIRTY, VGA_FULL, vga_frame, FRAME_NO } from "./vga";
-import { vbe_enabled, vbe_dac8, VBE_FULL } from "./vbe";
+import { vbe_enabled, vbe_dac8, vbe_lfb_consumed, VBE_FULL } from "./vbe";
 import { render_text, text_geometry } from "./vga_text";
 import { render_gfx, gfx_geometry } from "./vga_render_gfx";
 import { render_vbe, vbe_geometry } from "./vbe_render";
@@ -131,6 +131,7 @@ export function vga_render(): void {
   store<u32>(VBE_FULL, 0);
   memory.fill(PLANE_DIRTY, 0, 128);
   memory.fill(VRAM_DIRTY, 0, 0x4000);
+  vbe_lfb_consumed();
 }
 
 // The next render redraws everything (the host wrote video memory directly, or wants a fresh

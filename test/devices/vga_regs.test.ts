@@ -3,7 +3,7 @@
 // address and line compare, attribute pel panning) and the Bochs VBE interface. The expected
 // values are computed here from those formulas, for random register settings.
 import { describe, it, expect } from "vitest";
-import { bareMachine, real16 } from "../helpers.js";
+import { bareMachine, real16, flat32 } from "../helpers.js";
 import { Machine } from "../../host/machine.js";
 import * as S from "../../core-as/state.js";
 
@@ -317,5 +317,30 @@ describe("Bochs VBE (DISPI)", () => {
     m.u8[S.VRAM] = 200;
     m.core.vga_invalidate();
     expect(Array.from(m.screenPixels().data.subarray(0, 3))).toEqual([0x80, 0x40, 0xff]);
+  });
+
+  it("LFB writes go straight to VRAM and are seen by every render, also the second write to a page", async () => {
+    const m = await bareMachine(8);
+    dispiW(m, 1, 320); dispiW(m, 2, 200); dispiW(m, 3, 32); dispiW(m, 4, 0x41);
+    m.core.port_out(0xcf8, 4, 0x80001010); m.core.port_out(0xcfc, 4, 0xe0000000);
+    m.core.port_out(0xcf8, 4, 0x80001004); m.core.port_out(0xcfc, 2, 0x0003);
+    m.screenPixels();
+    flat32(m);
+    const store = (off: number, v: number) => {
+      // mov dword [0xE0000000 + off], v ; hlt
+      const a = 0xe0000000 + off;
+      m.ram().set([0xc7, 0x05, a & 0xff, (a >>> 8) & 0xff, (a >>> 16) & 0xff, a >>> 24, v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24, 0xf4], 0x1000);
+      m.w32(S.EIP, 0x1000); m.w32(S.HALTED, 0);
+      expect(m.run(10)).toBe(S.EXIT_HALT);
+    };
+    const pixel = (p: { data: Uint8ClampedArray }, x: number, y: number) => Array.from(p.data.subarray((y * 320 + x) * 4, (y * 320 + x) * 4 + 4));
+    for (const [x, y, v] of [[5, 10, 0x00112233], [6, 11, 0x00445566], [7, 10, 0x00778899]]) {
+      store((y * 320 + x) * 4, v);
+      expect(m.u32[(S.VRAM + (y * 320 + x) * 4) / 4]).toBe(v);
+      const p = m.screenPixels();
+      // the 4 KiB page holding the pixel: about three lines around it, never the whole screen
+      expect(p.dirty.y0 <= y && y < p.dirty.y1 && p.dirty.y1 - p.dirty.y0 <= 5, JSON.stringify(p.dirty)).toBe(true);
+      expect(pixel(p, x, y)).toEqual([(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff, 0xff]);
+    }
   });
 });
