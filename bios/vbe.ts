@@ -2,8 +2,8 @@
 // VBE registers (devices/vbe.ts): 4F00h controller information, 4F01h mode information,
 // 4F02h/4F03h set/get mode (bit 14 linear framebuffer, bit 15 keep memory), 4F04h state
 // save/restore (video_state.ts), 4F05h bank window, 4F06h logical line length, 4F07h display
-// start, 4F08h DAC width, 4F09h palette data. 4F0Ah (protected-mode interface) is not offered:
-// its routines would have to be 32-bit code in the ROM; callers use the real-mode calls.
+// start, 4F08h DAC width, 4F09h palette data, 4F0Ah the protected-mode interface (32-bit code
+// in the ROM at F000:3E00, bios/rom/bios.asm, for functions 5, 7 and 9).
 // AX returns 004Fh on success, 014Fh on failure (VBE 3.0 §4.2).
 //
 // The mode list: the VESA numbers for 8/15/16/24 bpp and the Bochs/QEMU numbers for 32 bpp,
@@ -13,7 +13,10 @@ import { io_read8, io_write8, io_read16, io_write16 } from "../core-as/bus/ports
 import { pci_vga_bar0 } from "../devices/pci";
 import { VRAM_BYTES } from "../devices/vbe";
 import { vga_load_dac_256 } from "../devices/vga_mode";
-import { AL, AH, BL, BH, AX, BX, CX, DX, DI, ES, r8, w8, r16, w16, r32, w32, seg_lin, m8, s8, s16, s32, m16, m32 } from "./util";
+import { AL, AH, BL, BH, AX, BX, CX, DX, DI, ES, r8, w8, r16, w16, r32, w32, seg_lin, set_sreg, m8, s8, s16, s32, m16, m32 } from "./util";
+
+// The protected-mode table and code of 4F0Ah in bios.asm (segment F000)
+const ROM_VBE_PM: u32 = 0x3e00;
 import { state_size, state_save, state_restore } from "./video_state";
 
 // number, width, height, bits per pixel
@@ -222,6 +225,12 @@ export function int10_vbe(): void {
       } else ok = false;
       break;
     }
+    case 0x0a:
+      if (r8(BL) != 0) { ok = false; break; }
+      set_sreg(ES, 0xf000);
+      w16(DI, ROM_VBE_PM);
+      w16(CX, 0x100);
+      break;
     default: ok = false; break;
   }
   w8(AL, 0x4f);

@@ -156,6 +156,132 @@ font_alt_none:                  ; 1130h BH=5/7: the 9-dot replacement tables (no
 font8x14:                       ; 1130h BH=2, 1101h/1111h/1122h: 8x14 (350-line modes)
         incbin "../../devices/fonts/cp437-8x14.bin"
 
+; ---------------------------------------------------------------- VBE protected-mode interface
+; INT 10h AX=4F0Ah returns F000:vbe_pm and CX = 100h (bios/vbe.ts). VBE 2.0 protected-mode
+; table: offsets of 32-bit, position-independent code for functions 5 (set window), 7 (set
+; display start) and 9 (set palette), and the I/O ports the code uses. A protected-mode driver
+; copies it and calls it near; it only does port I/O to the Bochs VBE registers and the DAC.
+        AT 0x3E00
+vbe_pm:
+        dw vbe_pm_window - vbe_pm
+        dw vbe_pm_start - vbe_pm
+        dw vbe_pm_palette - vbe_pm
+        dw vbe_pm_ports - vbe_pm
+vbe_pm_ports:
+        dw 0x1ce, 0x1cf, 0x3c8, 0x3c9, 0x3da, 0xffff, 0xffff
+        bits 32
+; function 5: BX = 0 (window A), DX = bank in 64 KiB units
+vbe_pm_window:
+        test bx, bx
+        jnz .fail
+        push edx
+        mov ax, 5                       ; DISPI BANK
+        mov dx, 0x1ce
+        out dx, ax
+        mov eax, [esp]
+        mov dx, 0x1cf
+        out dx, ax
+        pop edx
+        mov ax, 0x004f
+        ret
+.fail:  mov ax, 0x014f
+        ret
+; function 7: BL = 00h (or 80h: wait for vertical retrace), DX:CX = start address / 4; the
+; Bochs registers want pixel X/Y offsets, so it is divided by the line length
+vbe_pm_start:
+        test bl, 0x7f
+        jnz vbe_pm_window.fail
+        push ebx
+        push ecx
+        push edx
+        push esi
+        push edi
+        shl edx, 16
+        movzx ecx, cx
+        or ecx, edx
+        shl ecx, 2                      ; start address in bytes
+        test bl, 0x80
+        jz .nowait
+        mov dx, 0x3da
+.wait:  in al, dx
+        test al, 8
+        jz .wait
+.nowait:
+        mov dx, 0x1ce
+        mov ax, 6                       ; VIRT_WIDTH
+        out dx, ax
+        mov dx, 0x1cf
+        in ax, dx
+        movzx esi, ax
+        mov dx, 0x1ce
+        mov ax, 3                       ; BPP
+        out dx, ax
+        mov dx, 0x1cf
+        in ax, dx
+        movzx edi, ax
+        add edi, 7
+        shr edi, 3                      ; bytes per pixel
+        imul esi, edi                   ; bytes per line
+        test esi, esi
+        jz .bad
+        mov eax, ecx
+        xor edx, edx
+        div esi                         ; EAX = line, EDX = byte in the line
+        mov ecx, eax
+        mov eax, edx
+        xor edx, edx
+        div edi                         ; EAX = pixel
+        mov ebx, eax
+        mov dx, 0x1ce
+        mov ax, 8                       ; X_OFFSET
+        out dx, ax
+        mov dx, 0x1cf
+        mov eax, ebx
+        out dx, ax
+        mov dx, 0x1ce
+        mov ax, 9                       ; Y_OFFSET
+        out dx, ax
+        mov dx, 0x1cf
+        mov eax, ecx
+        out dx, ax
+        mov ax, 0x004f
+        jmp .done
+.bad:   mov ax, 0x014f
+.done:  pop edi
+        pop esi
+        pop edx
+        pop ecx
+        pop ebx
+        ret
+; function 9: BL = 00h/80h, CX entries from DX, ES:EDI table of (blue, green, red, 0)
+vbe_pm_palette:
+        push ecx
+        push edx
+        push edi
+        movzx ecx, cx
+        mov al, dl
+        mov dx, 0x3c8
+        out dx, al
+        inc dx
+        jecxz .done
+.next:  mov al, [es:edi + 2]
+        out dx, al
+        mov al, [es:edi + 1]
+        out dx, al
+        mov al, [es:edi]
+        out dx, al
+        add edi, 4
+        loop .next
+.done:  pop edi
+        pop edx
+        pop ecx
+        mov ax, 0x004f
+        ret
+        bits 16
+%if ($ - vbe_pm) > 0x100
+%error "the VBE protected-mode code is longer than the 100h bytes 4F0Ah reports"
+%endif
+
 ; ---------------------------------------------------------------- fixed addresses (PC/AT)
         AT 0xE05B
 post:

@@ -62,12 +62,16 @@ describe("VGA test programs", () => {
     expect(r.bad, r.first).toBe(0);
   });
 
-  it("VBE 640x480x32 through the linear framebuffer, display start on the second page", async () => {
+  it("VBE 640x480x32 through the linear framebuffer, display start on the second page (real-mode and protected-mode interface)", async () => {
     const m = await boot("vbe32");
     const ram = new DataView(m.ram().buffer, m.ram().byteOffset);
     // 4F00h, 4F01h, 4F02h, 4F07h set and get all returned 004Fh
     for (let i = 0; i < 5; i++) expect(ram.getUint16(0x7000 + i * 2, true)).toBe(0x004f);
-    expect(ram.getUint16(0x700a, true)).toBe(480); // DX: the first displayed line
+    expect(ram.getUint16(0x700a, true)).toBe(240); // DX: the first displayed line
+    // 4F0Ah: the protected-mode table in the ROM (its function 7 moved the display to line 480,
+    // which the picture below shows)
+    expect(ram.getUint16(0x7012, true)).toBe(0x004f);
+    expect([ram.getUint16(0x700e, true), ram.getUint16(0x700c, true), ram.getUint16(0x7010, true)]).toEqual([0xf000, 0x3e00, 0x100]);
     // controller information: "VESA", version 3.0, 16 MiB, a mode list that includes 142h
     expect(ram.getUint32(0x8000, true)).toBe(0x41534556);
     expect(ram.getUint16(0x8004, true)).toBe(0x0300);

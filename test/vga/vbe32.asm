@@ -1,8 +1,10 @@
 ; VBE: 4F00h (controller information into 0000:8000, "VBE2" given), 4F01h for mode 142h
 ; (640x480x32) into 0000:8200, 4F02h with the linear framebuffer bit (4142h), 4F07h display
-; start at line 480 (the second page), 4F07h BL=1 read back. The AX values returned are kept at
-; 0000:7000.. (and DX of the read back). Then, in 32-bit protected mode, through the LFB at
-; the mode's PhysBasePtr: page 0 is filled with 00FF00FFh, page 1 gets pixel (x, y) =
+; start at line 240, 4F07h BL=1 read back, 4F0Ah (protected-mode interface). The AX values
+; returned are kept at 0000:7000.. (DX of the read back at 700Ah, ES:DI and CX of 4F0Ah at
+; 700Ch). Then, in 32-bit protected mode: the display start goes to line 480 (the second page)
+; through the protected-mode interface's function 7, and through the LFB at the mode's
+; PhysBasePtr page 0 is filled with 00FF00FFh, page 1 gets pixel (x, y) =
 ; (x & 255) << 16 | (y & 255) << 8 | ((x ^ y) & 255), i.e. red x, green y, blue x ^ y.
 %include "boot.inc"
 main:
@@ -23,7 +25,7 @@ main:
         mov ax, 0x4f07
         xor bx, bx
         xor cx, cx
-        mov dx, 480
+        mov dx, 240
         int 0x10
         mov [0x7006], ax
         mov ax, 0x4f07
@@ -31,6 +33,15 @@ main:
         int 0x10
         mov [0x7008], ax
         mov [0x700a], dx
+        push es
+        mov ax, 0x4f0a
+        xor bx, bx
+        int 0x10
+        mov [0x700c], di
+        mov [0x700e], es
+        mov [0x7010], cx
+        mov [0x7012], ax
+        pop es
         cli
         lgdt [gdt_desc]
         mov eax, cr0
@@ -44,6 +55,17 @@ pm32:   mov ax, 0x10
         mov es, ax
         mov ss, ax
         mov esp, 0x7c00
+        ; the protected-mode interface: function 7 with DX:CX = (480 * 2560) / 4
+        movzx esi, word [0x700e]
+        shl esi, 4
+        movzx eax, word [0x700c]
+        add esi, eax                    ; the table
+        movzx eax, word [esi + 2]
+        add esi, eax                    ; function 7
+        xor ebx, ebx
+        mov ecx, (480 * 2560 / 4) & 0xffff
+        mov edx, (480 * 2560 / 4) >> 16
+        call esi
         mov edi, [0x8200 + 0x28]        ; PhysBasePtr
         mov eax, 0x00ff00ff
         mov ecx, 640 * 480
