@@ -11,7 +11,7 @@ import { AL, AH, BL, BH, CL, CH, DL, DH, AX, BX, CX, DX, BP, ES, r8, w8, r16, w1
 import { gfx_class, GFX_NONE, put_pixel, get_pixel, gfx_char, gfx_scroll } from "./video_gfx";
 import { int10_palette, int10_cga_palette } from "./video_pal";
 import { int10_font, ROM_FONT_8X8, ROM_FONT_8X14, ROM_FONT_8X16 } from "./video_font";
-import { int10_state } from "./video_state";
+import { int10_state, int10_state_info } from "./video_state";
 import { int10_vbe, vbe_set_mode_call, vbe_disable } from "./vbe";
 
 // Per standard mode: columns, rows, character height, page size / 256 (IBM VGA BIOS "video
@@ -256,6 +256,7 @@ export function int10(): void {
       if (r8(AL) == 0) { w8(AL, 0x1a); w8(BL, 0x08); w8(BH, 0); }
       else if (r8(AL) == 1) w8(AL, 0x1a);
       break;
+    case 0x1b: int10_state_info(); break;
     case 0x1c: int10_state(); break;
     case 0x4f:
       if (r8(AL) == 0x02) {

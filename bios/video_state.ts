@@ -1,5 +1,5 @@
-// INT 10h AH=1Ch, save and restore the video state (IBM VGA BIOS), and the buffer format it
-// uses, which VBE 4F04h shares. CX selects the parts (bit 0 hardware, bit 1 BIOS data area,
+// INT 10h AH=1Bh, video state information, and AH=1Ch, save and restore the video state (IBM
+// VGA BIOS), and the buffer format 1Ch uses, which VBE 4F04h shares. CX selects the parts (bit 0 hardware, bit 1 BIOS data area,
 // bit 2 DAC; VBE adds bit 3 for the SVGA registers); AL=00h returns the size in 64-byte blocks
 // in BX, AL=01h saves to ES:BX, AL=02h restores from ES:BX. The layout is this BIOS's own (the
 // caller treats the buffer as opaque); a header word holds the parts saved.
@@ -13,7 +13,43 @@
 import { DEV_VGA } from "../core-as/state";
 import { io_read8, io_write8, io_read16, io_write16 } from "../core-as/bus/ports";
 import { vga_invalidate } from "../devices/vga_render";
-import { AL, BX, CX, ES, r8, w8, r16, w16, seg_lin, m8, s8, m16, s16 } from "./util";
+import { AL, BX, CX, DI, ES, r8, w8, r16, w16, seg_lin, m8, s8, m16, s16, bda8, bda16 } from "./util";
+
+// The static functionality table 1Bh points to (bios.asm, segment F000)
+const ROM_VIDEO_STATIC: u32 = 0x2810;
+
+// AH=1Bh BX=0: the 64-byte dynamic state at ES:DI (IBM VGA BIOS "functionality/state
+// information"): a pointer to the static table, the BDA video fields, the display combination,
+// colours, pages, scan lines, the character blocks SR3 selects, and 256 KiB of memory.
+export function int10_state_info(): void {
+  if (r16(BX) != 0) return;
+  const buf = seg_lin(ES, r16(DI));
+  for (let i: u32 = 0; i < 64; i++) s8(buf + i, 0);
+  s16(buf, ROM_VIDEO_STATIC); s16(buf + 2, 0xf000);
+  const mode = bda8(0x49);
+  s8(buf + 0x04, mode);
+  s16(buf + 0x05, bda16(0x4a)); s16(buf + 0x07, bda16(0x4c)); s16(buf + 0x09, bda16(0x4e));
+  for (let i: u32 = 0; i < 16; i++) s8(buf + 0x0b + i, m8(0x450 + i));
+  s8(buf + 0x1b, bda8(0x60)); s8(buf + 0x1c, bda8(0x61)); s8(buf + 0x1d, bda8(0x62));
+  s16(buf + 0x1e, bda16(0x63));
+  s8(buf + 0x20, bda8(0x65)); s8(buf + 0x21, bda8(0x66));
+  s8(buf + 0x22, bda8(0x84) + 1); s16(buf + 0x23, bda8(0x85));
+  s8(buf + 0x25, 0x08); // VGA with a colour display
+  const mono = mode == 7 || mode == 0x0f;
+  const colours: u32 = mode == 0x13 ? 256 : mono ? 0 : mode == 4 || mode == 5 ? 4 : mode == 6 || mode == 0x11 ? 2 : 16;
+  s16(buf + 0x27, colours);
+  const pages: u32 = mode <= 3 || mode == 7 || mode == 0x0d ? 8 : mode == 0x0e ? 4 : mode == 0x0f || mode == 0x10 ? 2 : 1;
+  s8(buf + 0x29, pages);
+  const lines: u32 = mode <= 3 || mode == 7 ? 2 : mode == 0x0f || mode == 0x10 ? 1 : mode == 0x11 || mode == 0x12 ? 3 : 0;
+  s8(buf + 0x2a, lines);
+  io_write8(0x3c4, 3);
+  const sr3 = io_read8(0x3c5);
+  s8(buf + 0x2b, (((sr3 >> 5) & 1) << 2) | ((sr3 >> 2) & 3)); // attribute bit 3 = 1
+  s8(buf + 0x2c, (((sr3 >> 4) & 1) << 2) | (sr3 & 3));
+  s8(buf + 0x2d, (load<u8>(DEV_VGA + 0x60 + 0x10) & 8) != 0 ? 0x20 : 0); // blinking
+  s8(buf + 0x31, 3); // 256 KiB
+  w8(AL, 0x1b);
+}
 
 const HW: u32 = 64, BDA_PART: u32 = 64, DACP: u32 = 772, SVGA: u32 = 32;
 

@@ -152,6 +152,20 @@ font8x8_all:                    ; 8x8, 256 characters; +0x400 is INT 1Fh (charac
         AT 0x2800
 font_alt_none:                  ; 1130h BH=5/7: the 9-dot replacement tables (none: just the end mark)
         db 0
+        AT 0x2810
+video_static:                   ; INT 10h/1Bh static functionality table (IBM VGA BIOS)
+        db 0xff, 0xe0, 0x0f     ; modes supported: 0-7, 0Dh-0Fh, 10h-13h
+        db 0, 0, 0, 0
+        db 0x07                 ; scan lines in text modes: 200, 350, 400
+        db 8                    ; character blocks in text modes
+        db 2                    ; blocks active at a time
+        db 0xff                 ; all modes on all displays, grey summing, font loading, default
+                                ; palette loading, cursor emulation, EGA palette, DAC, colour paging
+        db 0x0e                 ; save/restore state, blink/intensity, display combination code
+        db 0, 0
+        db 0x00                 ; save pointer functions
+        db 0
+
         AT 0x3000
 font8x14:                       ; 1130h BH=2, 1101h/1111h/1122h: 8x14 (350-line modes)
         incbin "../../devices/fonts/cp437-8x14.bin"

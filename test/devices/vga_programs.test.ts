@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createNodeMachine, defaultBiosPath } from "../../host/node.js";
 import { runMachine } from "../../host/run.js";
 import type { Machine } from "../../host/machine.js";
+import * as S from "../../core-as/state.js";
 
 async function boot(name: string): Promise<Machine> {
   const rom = new Uint8Array(readFileSync(defaultBiosPath()));
@@ -100,8 +101,10 @@ describe("INT 10h font functions", () => {
     const ram = new DataView(m.ram().buffer, m.ram().byteOffset);
     expect([ram.getUint16(0x7000, true), ram.getUint16(0x7002, true), ram.getUint16(0x7004, true), m.ram()[0x7006]]).toEqual([0xf000, 0x3000, 16, 24]);
     // the 8x14 table in the ROM: 'A' (41h) is the 8x16 glyph without its two top rows
-    const f14 = 0xf3000 + 0x41 * 14, f16 = 0xf1000 + 0x41 * 16;
-    expect(Array.from(m.ram().subarray(f14, f14 + 14))).toEqual(Array.from(m.ram().subarray(f16 + 2, f16 + 16)));
+    // (the 64 KiB ROM image is at S.ROM: F000:xxxx is S.ROM + xxxx)
+    const f14 = S.ROM + 0x3000 + 0x41 * 14, f16 = S.ROM + 0x1000 + 0x41 * 16;
+    expect(m.u8.subarray(f16, f16 + 16).some((b) => b !== 0)).toBe(true);
+    expect(Array.from(m.u8.subarray(f14, f14 + 14))).toEqual(Array.from(m.u8.subarray(f16 + 2, f16 + 16)));
     expect([ram.getUint16(0x7010, true), m.ram()[0x7012]]).toEqual([8, 49]);
     expect(m.ram()[0x484]).toBe(49);
     const lines = m.screenText().split("\n");
@@ -182,7 +185,7 @@ describe("every standard BIOS mode", () => {
 });
 
 describe("INT 10h palette functions and state save/restore", () => {
-  it("1010h/1015h, 1012h/1017h, 1018h/1019h; 1C00h-1C02h bring mode 13h and its DAC back after a mode 3 set", async () => {
+  it("1010h/1015h, 1012h/1017h, 1018h/1019h; 1Bh state information; 1C00h-1C02h bring mode 13h and its DAC back after a mode 3 set", async () => {
     const m = await boot("palette");
     const ram = m.ram();
     expect(Array.from(ram.subarray(0x7000, 0x7003))).toEqual([1, 2, 3]);
@@ -191,6 +194,12 @@ describe("INT 10h palette functions and state save/restore", () => {
     const dv = new DataView(ram.buffer, ram.byteOffset);
     expect(dv.getUint16(0x7022, true)).toBeGreaterThanOrEqual(Math.ceil((64 + 64 + 768) / 64));
     expect([ram[0x7024], ram[0x7026]]).toEqual([0x1c, 0x1c]);
+    // 1Bh: the static table pointer (its first byte: modes 0-7 supported), mode 13h, 40
+    // columns, 256 colours, 200 scan lines, 256 KiB
+    expect(ram[0x7028]).toBe(0x1b);
+    expect([dv.getUint16(0x7102, true), dv.getUint16(0x7100, true)]).toEqual([0xf000, 0x2810]);
+    expect(m.u8[S.ROM + 0x2810]).toBe(0xff);
+    expect([ram[0x7104], dv.getUint16(0x7105, true), dv.getUint16(0x7127, true), ram[0x712a], ram[0x7131]]).toEqual([0x13, 40, 256, 0, 3]);
     // restored: mode 13h registers (320x200 graphics) and the DAC, whatever mode 3 loaded
     const p = m.screenPixels();
     expect([p.width, p.height, m.graphicsMode()]).toEqual([320, 200, true]);

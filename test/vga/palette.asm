@@ -3,6 +3,7 @@
 ;   7010  6 bytes of 1017h for entries 16-17 after 1012h set them from `table`
 ;   7020  BL of 1019h after 1018h BL=7Fh
 ;   7022  BX of 1C00h (CX=7: hardware, BIOS data, DAC), 7024 AL of 1C01h, 7026 AL of 1C02h
+;   7028  AL of 1B00h; its 64-byte state at 0000:7100 (in mode 13h)
 ; The state is saved to 0000:8000 in mode 13h, mode 3 is set, and the state restored: the
 ; machine is in mode 13h again with its DAC.
 %include "boot.inc"
@@ -43,6 +44,11 @@ main:
         mov ax, 0x1018
         mov bl, 0xff
         int 0x10
+        mov ax, 0x1b00
+        xor bx, bx
+        mov di, 0x7100
+        int 0x10
+        mov [0x7028], al
         mov ax, 0x1c00
         mov cx, 7
         int 0x10
