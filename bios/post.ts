@@ -2,7 +2,7 @@
 // interrupt vectors, BIOS data area, EBDA, PIC/PIT/RTC/8042 set-up through their ports, CMOS
 // configuration, video mode 3. Then the ROM executes INT 19h (bootstrap, service 19h here).
 import { MEM_SIZE, BIOS_BOOT_ORDER, BIOS_WAIT_UNTIL, BIOS_CDEMU, BIOS_IO } from "../core-as/state";
-import { io_read8, io_write8 } from "../core-as/bus/ports";
+import { io_read8, io_write8, io_write16, io_write32 } from "../core-as/bus/ports";
 import { cmos_set, cmos_get, cmos_update_checksum } from "../devices/rtc";
 import { s8, s16, set_bda8, set_bda16, set_bda32, w8, DL } from "./util";
 import { video_set_mode, video_print } from "./video";
@@ -94,6 +94,11 @@ export function post(): void {
   cmos_set(0x34, above16 & 0xff); cmos_set(0x35, (above16 >> 8) & 0xff);
   if (cmos_get(0x32) == 0) cmos_set(0x32, 0x20);
   cmos_update_checksum();
+
+  // the PCI VGA (00:02.0): its linear framebuffer (BAR0) at E0000000h, where the Bochs BIOS
+  // puts it, above any RAM size tab86 offers; then I/O and memory decoding on
+  io_write32(0xcf8, 0x80001010); io_write32(0xcfc, 0xe0000000);
+  io_write32(0xcf8, 0x80001004); io_write16(0xcfc, 0x0003);
 
   video_set_mode(3);
 }

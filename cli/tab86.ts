@@ -3,18 +3,21 @@
 // given), 1 --until not matched before the timeout or the guest stopped, 2 bad usage or input,
 // 3 triple fault, 4 emulator error. Errors are one line naming the problem; a triple fault or an
 // emulator error also prints the register dump.
-import { writeSync, openSync } from "node:fs";
-import { Machine, ConfigError, checkMem } from "../host/machine.js";
+import { writeSync, openSync, writeFileSync } from "node:fs";
+import { deflateSync } from "node:zlib";
+import { encodePng } from "../host/png.js";
+import { Machine, ConfigError, checkMem, checkVram } from "../host/machine.js";
 import { createNodeMachine, readImage, defaultBiosPath, openDiskImage, FileDisk } from "../host/node.js";
 import { parseKeys } from "../host/keys.js";
 import { runMachine } from "../host/run.js";
 import { loadKernel } from "../host/kernel.js";
+import { elToritoProblem } from "../host/eltorito.js";
 import * as S from "../core-as/state.js";
 
 const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--cdrom ISO] [--persist]
              [--boot ORDER] [--kernel FILE [--initrd FILE] [--append TEXT]]
-             [--bios ROM] [--mem MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
-             [--screen] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
+             [--bios ROM] [--mem MiB] [--vram MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
+             [--screen] [--screenshot PNG] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
 
   --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
                         writes stay in memory, the file is never changed
@@ -35,7 +38,10 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
   --bios ROM          BIOS image (64 KiB to 1 MiB), mapped below 1 MiB and 4 GiB
                       (default: the built-in BIOS)
   --mem MiB           guest RAM, 1 to 3072 (default 32)
+  --vram MiB          SVGA video memory, a power of two from 4 to 64 (default 16)
   --screen            print the 80x25 text screen when the run ends
+  --screenshot PNG    write what the display shows when the run ends (text or graphics) as
+                      a PNG file
   --send KEYS         type KEYS once the guest reads the keyboard: text, \n or {Enter}, {Tab},
                       {Esc}, {Backspace}, {Up} {Down} {Left} {Right}, {Home} {End} {PgUp} {PgDn},
                       {Ins} {Del}, {F1}..{F12}, modifiers {Ctrl-C} {Alt-X} {Shift-Tab}; {{ types {
@@ -47,7 +53,7 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
   --deterministic     virtual time follows the instruction count: repeatable runs`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
-const LATER = new Set(["--vga-bios", "--screenshot", "--save-state", "--load-state", "--no-jit"]);
+const LATER = new Set(["--vga-bios", "--save-state", "--load-state", "--no-jit"]);
 
 interface Args {
   bios?: string;
@@ -61,6 +67,8 @@ interface Args {
   screen: boolean;
   send?: number[][];
   mem: number;
+  vram?: number;
+  screenshot?: string;
   debugPort?: string;
   until?: RegExp;
   timeout?: number;
@@ -105,6 +113,13 @@ function parseArgs(argv: string[]): Args {
         break;
       }
       case "--screen": a.screen = true; break;
+      case "--screenshot": a.screenshot = value(); break;
+      case "--vram": {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--vram ${v}: not a whole number of MiB`);
+        a.vram = Number(v);
+        break;
+      }
       case "--send": {
         const v = value();
         try { a.send = parseKeys(v); } catch (e) { throw new UsageError((e as Error).message); }
@@ -165,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
     checkMem(args.mem);
+    if (args.vram !== undefined) checkVram(args.vram);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       if (e.message) out(2, `tab86: ${e.message}\n`);
@@ -182,13 +198,18 @@ export async function main(argv: string[]): Promise<number> {
       if (img && floppyGeometry(img.length) === undefined) throw new ConfigError(`${flag} ${path}: ${img.length} bytes is not a floppy image size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M, 2.88M)`);
     }
     // TAB86_CORE=debug runs the core built with assertions and names (for emulator bugs)
-    machine = await createNodeMachine({ memMiB: args.mem, rom, deterministic: args.deterministic, stopOnTripleFault: true }, process.env.TAB86_CORE === "debug");
+    machine = await createNodeMachine({ memMiB: args.mem, vramMiB: args.vram, rom, deterministic: args.deterministic, stopOnTripleFault: true }, process.env.TAB86_CORE === "debug");
     if (fda) machine.insertFloppy(0, fda);
     if (fdb) machine.insertFloppy(1, fdb);
     if (args.hda !== undefined) machine.attachDisk(0, "hd", openDiskImage(args.hda, "--hda", args.persist), `--hda ${args.hda}`);
     if (args.hdb !== undefined) machine.attachDisk(1, "hd", openDiskImage(args.hdb, "--hdb", args.persist), `--hdb ${args.hdb}`);
     if (args.cdrom !== undefined) machine.attachDisk(2, "cd", new FileDisk(args.cdrom, "--cdrom", false), `--cdrom ${args.cdrom}`);
     if (args.boot) machine.w32(S.BIOS_BOOT_ORDER, args.boot);
+    if (args.boot === 4 && args.cdrom !== undefined) {
+      // booting only from the CD: say now if it cannot work
+      const why = elToritoProblem(new FileDisk(args.cdrom, "--cdrom", false));
+      if (why) throw new ConfigError(`--cdrom ${args.cdrom}: not bootable: ${why}`);
+    }
     if (args.kernel !== undefined) {
       const initrd = args.initrd?.split(",").map((f) => ({ name: f, data: readImage(f, "--initrd") }));
       loadKernel(machine, { kernel: readImage(args.kernel, "--kernel"), name: args.kernel, initrd, append: args.append });
@@ -217,6 +238,15 @@ export async function main(argv: string[]): Promise<number> {
   });
   serial.close();
   if (args.screen) out(1, machine.screenText() + "\n");
+  if (args.screenshot !== undefined) {
+    const shot = machine.screenshot();
+    try {
+      writeFileSync(args.screenshot, encodePng(shot.width, shot.height, shot.data, (raw) => deflateSync(raw, { level: 9 })));
+    } catch (e) {
+      out(2, `tab86: --screenshot ${args.screenshot}: cannot write (${(e as Error).message})\n`);
+      return 2;
+    }
+  }
   let status = 0;
   switch (result.end) {
     case "matched": status = 0; break;

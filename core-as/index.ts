@@ -26,9 +26,19 @@ import { ide_irq_level } from "../devices/ide";
 // state and the CMOS disk bytes (devices/ide.ts).
 export { ide_attach } from "../devices/ide_pci";
 export { cmos_set, cmos_get, cmos_update_checksum, nmi_masked } from "../devices/rtc";
-// The display: vga_render() fills FRAMEBUFFER (RGBA), VGA_TEXT (text cells) and the screen
-// description at DEV_VGA + 0x700 (devices/vga_text.ts); the host reads them after the call.
-export { vga_render } from "../devices/vga_text";
+// The display: vga_render() brings FRAMEBUFFER (RGBA), VGA_TEXT (text cells) and the screen
+// description at DEV_VGA + 0x700 up to date, redrawing what changed (devices/vga_render.ts); the
+// host reads them after the call. vga_invalidate() makes the next call redraw everything.
+export { vga_render, vga_invalidate } from "../devices/vga_render";
+import { vbe_set_vram } from "../devices/vbe";
+import { pci_vga_vram_resized } from "../devices/pci";
+// VRAM size in MiB (a power of two, 4..64; the default is 16), before the guest runs. Returns
+// 0 for a size that is not allowed.
+export function vga_set_vram(mib: u32): u32 {
+  if (!vbe_set_vram(mib)) return 0;
+  pci_vga_vram_resized();
+  return 1;
+}
 // Program a standard BIOS video mode through the VGA ports (devices/vga_mode.ts): for a BIOS
 // and for hosts running without one. Returns 0 for a mode without a table.
 export { vga_set_mode } from "../devices/vga_mode";

@@ -36,12 +36,15 @@
 //                | VGA_TEXT, PCI_CONFIG     |  rendered text cells, PCI config spaces
 //   0x007A_0000  | DISK_BUF: 128 KiB        |  sectors of the posted disk request
 //   0x007C_0000  | IDE_BUF: 2 x 64 KiB      |  the IDE channels' data buffers (PIO, DMA chunks)
+//                | VRAM_DIRTY, VRAM_WLIST   |  VRAM pages written since the last render, TLB entries to re-protect
 //                | (free)                   |
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
 //   0x0100_0000  +--------------------------+
 //                | FRAMEBUFFER: 16 MiB RGBA |  what the display shows, for the host
 //   0x0200_0000  +--------------------------+
+//                | VRAM: up to 64 MiB       |  SVGA video memory (Bochs VBE, the PCI VGA's BAR0)
+//   0x0600_0000  +--------------------------+
 //                | guest RAM (mem_size)     |
 //                +--------------------------+
 
@@ -228,6 +231,7 @@ export const DEV_FDC = 0x2900; // 0x100: 82077AA
 export const DEV_PCI = 0x2a00; // 0x400: configuration address and the functions' config spaces
 export const DEV_VGA = 0x2e00; // 0x800: VGA registers
 export const DEV_IDE = 0x3600; // 0x400: two IDE channels
+export const DEV_VBE = 0x3a00; // 0x100: Bochs VBE (DISPI) registers, LFB mapping, render bookkeeping (devices/vbe.ts)
 export const DEV_END = 0x4000;
 
 export const DEBUG_RING = 0x4000;
@@ -259,11 +263,20 @@ export const DISK_BUF = 0x7a0000; // 0x20000: sector data of the posted disk req
 export const DISK_BUF_SIZE = 0x20000;
 export const IDE_BUF = 0x7c0000; // 2 x 0x10000: channel n's transfer buffer at IDE_BUF + n * IDE_BUF_SIZE (devices/ide.ts)
 export const IDE_BUF_SIZE = 0x10000;
+export const VRAM_DIRTY = 0x786000; // 0x4000: a byte per 4 KiB page of VRAM, nonzero = written since the last render (devices/vbe.ts)
+export const VRAM_WLIST = 0x78a000; // 0x1000: linear pages whose TLB entry lets the CPU write VRAM directly (devices/vbe.ts)
+export const VRAM_WLIST_MAX = 0x400;
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;
 export const FRAMEBUFFER_SIZE = 0x1000000;
-export const RAM = 0x2000000;
+// SVGA video memory: the Bochs VBE modes' pixels, seen through the banked window at A0000 and
+// the linear framebuffer (PCI BAR0). VRAM_MAX bytes are reserved; the size the guest sees
+// (a power of two, 4..64 MiB, default 16) is in the DEV_VBE block. The 256 KiB of VGA planes
+// stay in VGA_MEM.
+export const VRAM = 0x2000000;
+export const VRAM_MAX = 0x4000000;
+export const RAM = 0x6000000;
 
 // ---- exit reasons returned by run()
 export const EXIT_BUDGET = 0; // the instruction budget is spent

@@ -15,8 +15,9 @@
 //            PIRQ route control 0x60-0x63 (default 0x80: disabled) and the other ISA bridge
 //            registers (0x4C-0x4F, 0x69-0x7F, 0x80-0x82, 0xA0-0xAF) are stored only: interrupt
 //            routing reads them when PCI devices with interrupts exist (pci_pirq_route).
-//   00:02.0  Bochs/QEMU standard VGA, 1234:1111, class 0300; BAR0 a 16 MiB prefetchable memory
-//            BAR for the linear framebuffer (not mapped yet: sizing and the base read back only).
+//   00:02.0  Bochs/QEMU standard VGA, 1234:1111, class 0300; BAR0 a prefetchable memory BAR
+//            the size of VRAM (16 MiB by default) for the VBE linear framebuffer: writing BAR0
+//            or the command register's memory enable maps it (devices/vbe.ts).
 //   00:01.1  PIIX3 IDE, 8086:7010, class 0101 (added by devices/ide.ts, which see)
 // Other devices add functions with pci_add_function().
 // A function not in the table reads 0xFFFFFFFF and ignores writes.
@@ -30,6 +31,10 @@
 import { DEV_PCI, PCI_CONFIG } from "../core-as/state";
 import { port_claim, PORT_DEV_PCI } from "../core-as/bus/ports";
 import { ide_is_function, ide_pci_update } from "./ide_pci";
+import { vbe_pci_update, vbe_bar_mask } from "./vbe";
+
+// The slot of the VGA function (set by pci_init; the same on every machine of a build).
+let VGA_SLOT: u32 = 0xff;
 
 const ADDR: u32 = DEV_PCI + 0x00;
 const NFUNCS: u32 = DEV_PCI + 0x04;
@@ -106,8 +111,9 @@ export function pci_init(): void {
   pci_set(s, 0xa8, 1, 0x0f, 0xff); // fast off timer
   // 00:02.0 standard VGA (Bochs/QEMU "std vga": VBE dispi interface, linear framebuffer BAR0)
   s = pci_add_function(2, 0, 0x1234, 0x1111, 0x0300, 0x02, 0x00);
+  VGA_SLOT = s;
   pci_set(s, 0x04, 2, 0x0000, 0x0023); // I/O, memory, palette snoop
-  pci_set(s, 0x10, 4, 0x00000008, 0xff000000); // BAR0: 16 MiB, 32-bit, prefetchable
+  pci_set(s, 0x10, 4, 0x00000008, vbe_bar_mask()); // BAR0: VRAM size, 32-bit, prefetchable
   pci_set(s, 0x2c, 4, 0x11001af4, 0); // subsystem 1af4:1100
   pci_set(s, 0x3c, 1, 0x00, 0xff); // interrupt line (no pin)
   port_claim(0xcf8, 1, PORT_DEV_PCI);
@@ -151,4 +157,19 @@ export function pci_write(port: u32, size: u32, v: u32): void {
   }
   // the IDE function decodes its bus master registers where BAR4 and the command register say
   if (ide_is_function(<u32>slot)) ide_pci_update();
+  if (<u32>slot == VGA_SLOT && (reg < 0x14 && reg + size > 0x10 || reg < 0x06 && reg + size > 0x04)) pci_vga_changed();
+}
+
+// The VGA's BAR0 or command register changed: (re)map the linear framebuffer.
+function pci_vga_changed(): void {
+  vbe_pci_update(load<u32>(cfg(VGA_SLOT) + 0x10), load<u16>(cfg(VGA_SLOT) + 0x04));
+}
+
+// BAR0 of the VGA function (the LFB address the VBE BIOS reports).
+export function pci_vga_bar0(): u32 { return VGA_SLOT < MAX_FUNCS ? load<u32>(cfg(VGA_SLOT) + 0x10) & 0xfffffff0 : 0; }
+
+// VRAM was resized (the host's --vram): BAR0 decodes that many bytes.
+export function pci_vga_vram_resized(): void {
+  pci_set(VGA_SLOT, 0x10, 4, (load<u32>(cfg(VGA_SLOT) + 0x10) & vbe_bar_mask()) | 8, vbe_bar_mask());
+  pci_vga_changed();
 }

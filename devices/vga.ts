@@ -1,7 +1,9 @@
 // IBM VGA: the registers (sequencer, graphics controller, attribute controller, CRTC, DAC,
-// general registers) at 0x3B0-0x3DF, the video memory window at 0xA0000-0xBFFFF and its four
-// planes, and the timing of the status bits. Register semantics from the IBM VGA technical
-// reference (and FreeVGA's notes on it). The display side (what the host shows) is vga_text.ts.
+// general registers) at 0x3B0-0x3DF and the timing of the status bits. Register semantics from
+// the IBM VGA technical reference (and FreeVGA's notes on it). The CPU's accesses to video
+// memory (0xA0000-0xBFFFF, the graphics controller's read and write modes) are vga_gc.ts; the
+// display side (what the host shows) is vga_render.ts; the Bochs VBE registers at 0x1CE/0x1CF,
+// which share this device's port id, are vbe.ts.
 //
 // Video memory: VGA_MEM holds the four 64 KiB planes one after the other (plane p at
 // VGA_MEM + p * 0x10000). In the text modes characters are in plane 0 and attributes in plane 1
@@ -33,13 +35,17 @@
 //   +0x030 u8  GC[16]        graphics controller registers 0-8
 //   +0x040 u8  CRTC[32]      CRTC registers 0x00-0x18
 //   +0x060 u8  ATTR[32]      attribute controller registers 0x00-0x14
-//   +0x100 u8  DAC[256*3]    the DAC's 6-bit red, green, blue per colour
-//   +0x700 u32 screen info written by vga_render() (vga_text.ts)
+//   +0x100 u8  DAC[256*3]    the DAC's red, green, blue per colour: 6 bits, or 8 with the VBE 8-bit DAC
+//   +0x400 u8  PLANE_DIRTY[128]  a bit per 64-byte block of plane offsets: written since the last render
+//   +0x500 u32 FULL          nonzero: a register changed, the next render redraws everything
+//   +0x504 u32 LAST_*        what the last render drew (vga_render.ts)
+//   +0x700 u32 screen info written by vga_render() (vga_render.ts)
 import { DEV_VGA, VGA_MEM } from "../core-as/state";
 import { port_claim, PORT_DEV_VGA } from "../core-as/bus/ports";
 import { mmio_claim, MMIO_VGA } from "../core-as/bus/mmio";
 import { clock_now } from "../core-as/time";
 import { FONT_8X16 } from "./vga_font";
+import { vbe_init, vbe_read, vbe_write, vbe_dac8 } from "./vbe";
 
 export const MISC: u32 = DEV_VGA + 0x000;
 const SEQ_INDEX: u32 = DEV_VGA + 0x001;
@@ -62,6 +68,15 @@ export const CRTC: u32 = DEV_VGA + 0x040;
 export const ATTR: u32 = DEV_VGA + 0x060;
 export const DAC: u32 = DEV_VGA + 0x100;
 export const PLANE_SIZE: u32 = 0x10000;
+export const PLANE_DIRTY: u32 = DEV_VGA + 0x400;
+export const VGA_FULL: u32 = DEV_VGA + 0x500;
+export const LATCHES: u32 = LATCH;
+
+// Plane offset off (any plane) was written: the renderer redraws the lines that read it.
+@inline export function vga_mark_dirty(off: u32): void {
+  const a = PLANE_DIRTY + ((off & 0xffff) >> 9);
+  store<u8>(a, <u32>load<u8>(a) | (<u32>1 << ((off >> 6) & 7)));
+}
 
 // Writable bits of each register (bits outside read back as 0). Sequencer registers 5-7,
 // graphics registers 9-15 and CRTC registers 0x19-0x1F do not exist: they read 0.
@@ -86,8 +101,8 @@ const MODE3_ATTR: u32 = memory.data<u8>([
   0x0c, 0x00, 0x0f, 0x08, 0x00,
 ]);
 
-@inline function seq(i: u32): u32 { return load<u8>(SEQ + i); }
-@inline function gc(i: u32): u32 { return load<u8>(GC + i); }
+@inline export function seq(i: u32): u32 { return load<u8>(SEQ + i); }
+@inline export function gc(i: u32): u32 { return load<u8>(GC + i); }
 @inline export function crtc(i: u32): u32 { return load<u8>(CRTC + i); }
 @inline function plane(p: u32): u32 { return VGA_MEM + p * PLANE_SIZE; }
 
@@ -115,8 +130,10 @@ export function vga_init(): void {
   }
   // the 8x16 font in plane 2, map 0 (what a BIOS does at a mode 3 set)
   for (let c: u32 = 0; c < 256; c++) memory.copy(plane(2) + c * 32, FONT_8X16 + c * 16, 16);
+  store<u32>(VGA_FULL, 1);
   port_claim(0x3b0, 0x30, PORT_DEV_VGA);
   mmio_claim(0xa0000, 0x20000, MMIO_VGA);
+  vbe_init();
 }
 
 // ---- timing (input status 1): computed from the CRTC registers and the virtual clock
@@ -178,6 +195,7 @@ export function vga_frame(): void { scan_position(); }
 @inline function color_crtc(): bool { return (load<u8>(MISC) & 1) != 0; }
 
 export function vga_read8(port: u32): u32 {
+  if (port < 0x3b0) return vbe_read(port) & 0xff;
   // the CRTC and status ports answer at 3Dx (colour) or 3Bx (mono) only
   if ((port >= 0x3b0 && port <= 0x3bf && color_crtc()) || (port >= 0x3d0 && port <= 0x3df && !color_crtc())) return 0xff;
   switch (port) {
@@ -218,6 +236,10 @@ export function vga_read8(port: u32): u32 {
 }
 
 export function vga_write8(port: u32, v: u32): void {
+  if (port < 0x3b0) { vbe_write(port, v); return; }
+  // any data register may change the picture; index writes cannot (vga_render.ts then
+  // redraws everything once instead of only the lines whose memory was written)
+  if (port != 0x3b4 && port != 0x3d4 && port != 0x3c4 && port != 0x3ce && port != 0x3c7 && port != 0x3c8) store<u32>(VGA_FULL, 1);
   if ((port >= 0x3b0 && port <= 0x3bf && color_crtc()) || (port >= 0x3d0 && port <= 0x3df && !color_crtc())) return;
   switch (port) {
     case 0x3b4: case 0x3d4: store<u8>(CRTC_INDEX, v & 0x1f); return;
@@ -256,7 +278,7 @@ export function vga_write8(port: u32, v: u32): void {
     case 0x3c8: store<u8>(DAC_WINDEX, v); store<u8>(DAC_SUB, 0); store<u8>(DAC_STATE, 0); return;
     case 0x3c9: {
       let sub: u32 = load<u8>(DAC_SUB);
-      store<u8>(DAC_LATCH + sub, v & 0x3f);
+      store<u8>(DAC_LATCH + sub, vbe_dac8() ? v : v & 0x3f); // 6-bit unless the VBE 8-bit DAC is on
       if (++sub == 3) {
         const idx: u32 = load<u8>(DAC_WINDEX);
         memory.copy(DAC + idx * 3, DAC_LATCH, 3);
@@ -276,74 +298,3 @@ export function vga_write8(port: u32, v: u32): void {
   }
 }
 
-// ---- video memory (GC6 bits 2-3 select the window: A0000 128K, A0000 64K, B0000 32K, B8000 32K)
-
-// The offset of physical address p in the selected window, or -1 outside it (or memory off).
-@inline function window_offset(p: u32): i32 {
-  if ((load<u8>(MISC) & 2) == 0) return -1; // RAM enable off
-  switch ((gc(6) >> 2) & 3) {
-    case 0: return <i32>(p - 0xa0000);
-    case 1: return p < 0xb0000 ? <i32>(p - 0xa0000) : -1;
-    case 2: return p >= 0xb0000 && p < 0xb8000 ? <i32>(p - 0xb0000) : -1;
-    default: return p >= 0xb8000 ? <i32>(p - 0xb8000) : -1;
-  }
-}
-
-export function vga_mem_read8(p: u32): u32 {
-  const off = window_offset(p);
-  if (off < 0) return 0xff;
-  const o = <u32>off;
-  let addr: u32, pl: u32;
-  if ((seq(4) & 8) != 0) { pl = o & 3; addr = o & ~3; } // chain 4
-  else if ((gc(5) & 0x10) != 0) { pl = (gc(4) & 2) | (o & 1); addr = o & ~1; } // odd/even
-  else { pl = gc(4) & 3; addr = o; }
-  addr &= 0xffff;
-  for (let i: u32 = 0; i < 4; i++) store<u8>(LATCH + i, load<u8>(plane(i) + addr));
-  if ((gc(5) & 8) == 0) return load<u8>(LATCH + pl); // read mode 0
-  // read mode 1: a 1 for each pixel whose colour matches the colour compare register in the
-  // planes selected by colour don't care
-  const cc = gc(2), dc = gc(7);
-  let diff: u32 = 0;
-  for (let i: u32 = 0; i < 4; i++) {
-    if ((dc >> i) & 1) diff |= load<u8>(LATCH + i) ^ (((cc >> i) & 1) != 0 ? 0xff : 0);
-  }
-  return ~diff & 0xff;
-}
-
-@inline function alu(d: u32, latch: u32): u32 {
-  switch ((gc(3) >> 3) & 3) {
-    case 1: return d & latch;
-    case 2: return d | latch;
-    case 3: return d ^ latch;
-    default: return d;
-  }
-}
-
-export function vga_mem_write8(p: u32, v: u32): void {
-  const off = window_offset(p);
-  if (off < 0) return;
-  const o = <u32>off;
-  let addr: u32, planes: u32 = seq(2) & 0x0f;
-  if ((seq(4) & 8) != 0) { planes &= 1 << (o & 3); addr = o & ~3; } // chain 4
-  else if ((seq(4) & 4) == 0) { planes &= (o & 1) != 0 ? 0x0a : 0x05; addr = o & ~1; } // odd/even
-  else addr = o;
-  if (planes == 0) return;
-  addr &= 0xffff;
-  const mode = gc(5) & 3;
-  const rot = gc(3) & 7;
-  const rv = ((v >> rot) | (v << (8 - rot))) & 0xff;
-  const sr = gc(0), esr = gc(1);
-  let mask = gc(8);
-  if (mode == 3) mask &= rv;
-  for (let i: u32 = 0; i < 4; i++) {
-    if (((planes >> i) & 1) == 0) continue;
-    const latch: u32 = load<u8>(LATCH + i);
-    let d: u32;
-    if (mode == 1) { store<u8>(plane(i) + addr, latch); continue; }
-    if (mode == 0) d = ((esr >> i) & 1) != 0 ? (((sr >> i) & 1) != 0 ? 0xff : 0) : rv;
-    else if (mode == 2) d = ((v >> i) & 1) != 0 ? 0xff : 0;
-    else d = ((sr >> i) & 1) != 0 ? 0xff : 0;
-    d = alu(d, latch);
-    store<u8>(plane(i) + addr, (d & mask) | (latch & ~mask));
-  }
-}

@@ -37,6 +37,8 @@ export interface CoreExports {
   cmos_update_checksum(): void;
   nmi_masked(): number;
   vga_render(): void;
+  vga_invalidate(): void;
+  vga_set_vram(mib: number): number;
   vga_set_mode(mode: number, clear: number): number;
   floppy_insert(drive: number, sizeBytes: number, writeProtected: number): number;
   floppy_eject(drive: number): void;
@@ -64,6 +66,8 @@ export interface MachineOptions {
   /** the RTC's time at power-on, kept by the chip as UTC (default: now, or 2000-01-01
    * 00:00:00 UTC with deterministic); it then advances with virtual time */
   rtcStart?: Date;
+  /** SVGA video memory in MiB: a power of two from 4 to 64 (default 16) */
+  vramMiB?: number;
 }
 
 export const MIN_MEM_MIB = 1;
@@ -78,13 +82,19 @@ export function checkRom(rom: Uint8Array, name = "ROM"): void {
   }
 }
 
+export function checkVram(vramMiB: number): void {
+  if (!Number.isInteger(vramMiB) || vramMiB < 4 || vramMiB > S.VRAM_MAX / 1048576 || (vramMiB & (vramMiB - 1)) !== 0) {
+    throw new ConfigError(`video memory must be a power of two from 4 to ${S.VRAM_MAX / 1048576} MiB, got ${vramMiB}`);
+  }
+}
+
 export function checkMem(memMiB: number): void {
   if (!Number.isInteger(memMiB) || memMiB < MIN_MEM_MIB || memMiB > MAX_MEM_MIB) {
     throw new ConfigError(`memory size must be a whole number of MiB from ${MIN_MEM_MIB} to ${MAX_MEM_MIB}, got ${memMiB}`);
   }
 }
 
-// The screen description vga_render() writes (devices/vga_text.ts)
+// The screen description vga_render() writes (devices/vga_render.ts)
 const VGA_SCREEN = S.DEV_VGA + 0x700;
 
 export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full", "disk"];
@@ -115,6 +125,7 @@ export class Machine {
   static async create(wasm: BufferSource | WebAssembly.Module, options: MachineOptions): Promise<Machine> {
     checkMem(options.memMiB);
     checkRom(options.rom);
+    if (options.vramMiB !== undefined) checkVram(options.vramMiB);
     const memSize = options.memMiB * 1024 * 1024;
     const pages = Math.ceil((S.RAM + memSize) / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
@@ -137,6 +148,7 @@ export class Machine {
     const nsPerInsn = options.nsPerInstruction ?? 10;
     const rtcStart = options.rtcStart ?? (options.deterministic ? new Date(Date.UTC(2000, 0, 1)) : new Date());
     machine.core.init(memSize, options.rom.length, options.stopOnTripleFault ? 1 : 0, Math.round(nsPerInsn * 65536), options.deterministic ? 1 : 0, rtcStart.getTime() / 1000);
+    if (options.vramMiB !== undefined && options.vramMiB !== 16) machine.core.vga_set_vram(options.vramMiB);
     return machine;
   }
 
@@ -348,11 +360,28 @@ export class Machine {
     };
   }
 
-  /** The display as RGBA pixels (a view of the core's framebuffer, valid until the next call). */
-  screenPixels(): { width: number; height: number; data: Uint8ClampedArray } {
+  /** The display as RGBA pixels: a view of the core's framebuffer (no copy), valid until the
+   * next call. The core redraws only what the guest changed since the previous call; `dirty`
+   * is the range of lines [y0, y1) that changed, so a display needs to copy only those
+   * (y0 == y1: nothing changed). Text and graphics modes alike. */
+  screenPixels(): { width: number; height: number; data: Uint8ClampedArray; dirty: { y0: number; y1: number } } {
     this.core.vga_render();
     const width = this.r32(VGA_SCREEN + 0x04), height = this.r32(VGA_SCREEN + 0x08);
-    return { width, height, data: new Uint8ClampedArray(this.memory.buffer, S.FRAMEBUFFER, width * height * 4) };
+    const dirty = { y0: this.r32(VGA_SCREEN + 0x24), y1: this.r32(VGA_SCREEN + 0x28) };
+    return { width, height, data: new Uint8ClampedArray(this.memory.buffer, S.FRAMEBUFFER, width * height * 4), dirty };
+  }
+
+  /** A copy of the whole picture now (for screenshots): RGBA, width x height. */
+  screenshot(): { width: number; height: number; data: Uint8Array } {
+    this.core.vga_invalidate();
+    const p = this.screenPixels();
+    return { width: p.width, height: p.height, data: new Uint8Array(p.data) };
+  }
+
+  /** Whether the display is in a graphics mode (VGA or VBE) now. */
+  graphicsMode(): boolean {
+    this.core.vga_render();
+    return this.r32(VGA_SCREEN) === 1;
   }
 
   r32(addr: number): number { return this.dv.getUint32(addr, true); }

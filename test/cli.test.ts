@@ -102,7 +102,6 @@ describe("tab86 command", () => {
     const cases: [string, string[], RegExp][] = [
       ["unknown flag", ["--frobnicate"], /^tab86: unknown flag --frobnicate$/m],
       ["missing value", ["--bios"], /^tab86: --bios needs a value$/m],
-      ["hard disk boot", ["--boot", "c"], /^tab86: --boot c: no hard disk\/CD support yet$/m],
       ["bad boot order", ["--boot", "x"], /^tab86: --boot x: expected drive letters a, b, c, d in boot order$/m],
       ["bad key name", ["--send", "{Frob}"], /^tab86: --send: unknown key \{Frob\}$/m],
       ["floppy image missing", ["--fda", "/nonexistent/a.img"], /^tab86: --fda \/nonexistent\/a.img: no such file$/m],
@@ -114,7 +113,10 @@ describe("tab86 command", () => {
       ["bad regex", ["--bios", "x", "--until", "("], /^tab86: --until \(: not a valid regular expression/m],
       ["bad timeout", ["--bios", "x", "--timeout", "-3"], /^tab86: --timeout -3: expected a positive number of seconds$/m],
       ["bad debug port", ["--bios", "x", "--debug-port", "tty"], /^tab86: --debug-port tty: expected stdio, none or file:PATH$/m],
-      ["flag of a later version", ["--kernel", "x"], /^tab86: --kernel is not available yet in this version of tab86$/m],
+      ["flag of a later version", ["--no-jit"], /^tab86: --no-jit is not available yet in this version of tab86$/m],
+      ["kernel missing", ["--kernel", "/nonexistent/vmlinuz"], /^tab86: --kernel \/nonexistent\/vmlinuz: no such file$/m],
+      ["initrd without a kernel", ["--initrd", "x"], /^tab86: --initrd needs --kernel$/m],
+      ["kernel and boot order", ["--kernel", "x", "--boot", "c"], /^tab86: --boot and --kernel: the kernel is started instead of booting a device; give one of them$/m],
       ["hard disk image missing", ["--hda", "/nonexistent/c.img"], /^tab86: --hda \/nonexistent\/c.img: no such file$/m],
       ["CD image missing", ["--cdrom", "/nonexistent/d.iso"], /^tab86: --cdrom \/nonexistent\/d.iso: no such file$/m],
     ];
@@ -132,6 +134,46 @@ describe("tab86 command", () => {
       const r = tab86("--fdb", path);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^tab86: --fdb ${path}: 1000 bytes is not a floppy image size`, "m"));
+    });
+    it("kernels that are not one: no header, truncated, too old", () => {
+      const junk = join(tmp, "junk.bin");
+      writeFileSync(junk, new Uint8Array(9000).fill(0x5a));
+      let r = tab86("--kernel", junk);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --kernel ${junk}: neither a Linux bzImage \\(no "HdrS" header at 202h\\) nor a multiboot kernel`, "m"));
+      // a bzImage header (boot protocol 2.15, 4 setup sectors) that promises 1 MB of kernel
+      // after the setup code, in a file that stops after 4 KiB (Documentation/arch/x86/boot.rst)
+      const k = new Uint8Array(4096);
+      const dv = new DataView(k.buffer);
+      k[0x1f1] = 4;
+      dv.setUint32(0x1f4, 0x10000, true); // syssize in 16-byte units
+      dv.setUint16(0x1fe, 0xaa55, true);
+      dv.setUint32(0x202, 0x53726448, true);
+      dv.setUint16(0x206, 0x020f, true);
+      k[0x211] = 1;
+      const trunc = join(tmp, "trunc.bz");
+      writeFileSync(trunc, k);
+      r = tab86("--kernel", trunc);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --kernel ${trunc}: truncated \\(the header says 1048576 bytes of kernel after the setup code, the file has 1536\\)$`, "m"));
+      dv.setUint16(0x206, 0x0201, true);
+      writeFileSync(trunc, k);
+      r = tab86("--kernel", trunc);
+      expect(r.stderr).toMatch(/boot protocol 2\.01 is too old \(2\.02 or later needed\)$/m);
+    });
+    it("an empty disk image, and a CD to boot from with no El Torito record", () => {
+      const empty = join(tmp, "empty.img");
+      writeFileSync(empty, new Uint8Array(0));
+      let r = tab86("--hda", empty);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --hda ${empty}: the file is empty \\(0 bytes\\)$`, "m"));
+      const iso = join(tmp, "data.iso");
+      const img = new Uint8Array(20 * 2048);
+      img.set([1, 0x43, 0x44, 0x30, 0x30, 0x31, 1], 16 * 2048); // a primary volume descriptor only
+      writeFileSync(iso, img);
+      r = tab86("--cdrom", iso, "--boot", "d");
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --cdrom ${iso}: not bootable: no El Torito boot record \\(sector 17\\)$`, "m"));
     });
     it("disk images that are not whole sectors", () => {
       const path = join(tmp, "odd.hd");

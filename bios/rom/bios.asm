@@ -138,11 +138,157 @@ dpt_tables:                     ; INT 13h/08h ES:DI: one diskette parameter tabl
 ; Fonts (code page 437, from GNU Unifont under the SIL OFL 1.1: docs/fonts.md), for
 ; INT 10h/1130h and INT 1Fh. The 8x16 font is what the VGA text modes use.
         AT 0x1000
-font8x16:                       ; 1130h BH=6 (and BH=2, no 8x14 font yet)
+font8x16:                       ; 1130h BH=6
         incbin "../../devices/fonts/cp437-8x16.bin"
         AT 0x2000
 font8x8_all:                    ; 8x8, 256 characters; +0x400 is INT 1Fh (characters 80-FF)
         incbin "../../devices/fonts/cp437-8x8.bin"
+        AT 0x2800
+font_alt_none:                  ; 1130h BH=5/7: the 9-dot replacement tables (none: just the end mark)
+        db 0
+        AT 0x2810
+video_static:                   ; INT 10h/1Bh static functionality table (IBM VGA BIOS)
+        db 0xff, 0xe0, 0x0f     ; modes supported: 0-7, 0Dh-0Fh, 10h-13h
+        db 0, 0, 0, 0
+        db 0x07                 ; scan lines in text modes: 200, 350, 400
+        db 8                    ; character blocks in text modes
+        db 2                    ; blocks active at a time
+        db 0xff                 ; all modes on all displays, grey summing, font loading, default
+                                ; palette loading, cursor emulation, EGA palette, DAC, colour paging
+        db 0x0e                 ; save/restore state, blink/intensity, display combination code
+        db 0, 0
+        db 0x00                 ; save pointer functions
+        db 0
+
+        AT 0x3000
+font8x14:                       ; 1130h BH=2, 1101h/1111h/1122h: 8x14 (350-line modes)
+        incbin "../../devices/fonts/cp437-8x14.bin"
+
+; ---------------------------------------------------------------- VBE protected-mode interface
+; INT 10h AX=4F0Ah returns F000:vbe_pm and CX = 100h (bios/vbe.ts). VBE 2.0 protected-mode
+; table: offsets of 32-bit, position-independent code for functions 5 (set window), 7 (set
+; display start) and 9 (set palette), and the I/O ports the code uses. A protected-mode driver
+; copies it and calls it near; it only does port I/O to the Bochs VBE registers and the DAC.
+        AT 0x3E00
+vbe_pm:
+        dw vbe_pm_window - vbe_pm
+        dw vbe_pm_start - vbe_pm
+        dw vbe_pm_palette - vbe_pm
+        dw vbe_pm_ports - vbe_pm
+vbe_pm_ports:
+        dw 0x1ce, 0x1cf, 0x3c8, 0x3c9, 0x3da, 0xffff, 0xffff
+        bits 32
+; function 5: BX = 0 (window A), DX = bank in 64 KiB units
+vbe_pm_window:
+        test bx, bx
+        jnz .fail
+        push edx
+        mov ax, 5                       ; DISPI BANK
+        mov dx, 0x1ce
+        out dx, ax
+        mov eax, [esp]
+        mov dx, 0x1cf
+        out dx, ax
+        pop edx
+        mov ax, 0x004f
+        ret
+.fail:  mov ax, 0x014f
+        ret
+; function 7: BL = 00h (or 80h: wait for vertical retrace), DX:CX = start address / 4; the
+; Bochs registers want pixel X/Y offsets, so it is divided by the line length
+vbe_pm_start:
+        test bl, 0x7f
+        jnz vbe_pm_window.fail
+        push ebx
+        push ecx
+        push edx
+        push esi
+        push edi
+        shl edx, 16
+        movzx ecx, cx
+        or ecx, edx
+        shl ecx, 2                      ; start address in bytes
+        test bl, 0x80
+        jz .nowait
+        mov dx, 0x3da
+.wait:  in al, dx
+        test al, 8
+        jz .wait
+.nowait:
+        mov dx, 0x1ce
+        mov ax, 6                       ; VIRT_WIDTH
+        out dx, ax
+        mov dx, 0x1cf
+        in ax, dx
+        movzx esi, ax
+        mov dx, 0x1ce
+        mov ax, 3                       ; BPP
+        out dx, ax
+        mov dx, 0x1cf
+        in ax, dx
+        movzx edi, ax
+        add edi, 7
+        shr edi, 3                      ; bytes per pixel
+        imul esi, edi                   ; bytes per line
+        test esi, esi
+        jz .bad
+        mov eax, ecx
+        xor edx, edx
+        div esi                         ; EAX = line, EDX = byte in the line
+        mov ecx, eax
+        mov eax, edx
+        xor edx, edx
+        div edi                         ; EAX = pixel
+        mov ebx, eax
+        mov dx, 0x1ce
+        mov ax, 8                       ; X_OFFSET
+        out dx, ax
+        mov dx, 0x1cf
+        mov eax, ebx
+        out dx, ax
+        mov dx, 0x1ce
+        mov ax, 9                       ; Y_OFFSET
+        out dx, ax
+        mov dx, 0x1cf
+        mov eax, ecx
+        out dx, ax
+        mov ax, 0x004f
+        jmp .done
+.bad:   mov ax, 0x014f
+.done:  pop edi
+        pop esi
+        pop edx
+        pop ecx
+        pop ebx
+        ret
+; function 9: BL = 00h/80h, CX entries from DX, ES:EDI table of (blue, green, red, 0)
+vbe_pm_palette:
+        push ecx
+        push edx
+        push edi
+        movzx ecx, cx
+        mov al, dl
+        mov dx, 0x3c8
+        out dx, al
+        inc dx
+        jecxz .done
+.next:  mov al, [es:edi + 2]
+        out dx, al
+        mov al, [es:edi + 1]
+        out dx, al
+        mov al, [es:edi]
+        out dx, al
+        add edi, 4
+        loop .next
+.done:  pop edi
+        pop edx
+        pop ecx
+        mov ax, 0x004f
+        ret
+        bits 16
+%if ($ - vbe_pm) > 0x100
+%error "the VBE protected-mode code is longer than the 100h bytes 4F0Ah reports"
+%endif
 
 ; ---------------------------------------------------------------- fixed addresses (PC/AT)
         AT 0xE05B

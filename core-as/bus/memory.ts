@@ -4,24 +4,35 @@
 //   0x000A_0000 .. 0x000F_FFFF   legacy hole: pages claimed in MMIO_MAP go to their device,
 //                                the top min(ROM_SIZE,128K) bytes show the BIOS ROM (read-only),
 //                                anything else is RAM (like chipset shadow RAM)
-//   mem_size .. 4 GiB            MMIO_MAP pages go to their device, the top ROM_SIZE bytes
+//   mem_size .. 4 GiB            MMIO_MAP pages go to their device (the VBE linear framebuffer's
+//                                pages are VRAM itself, with writes tracked), the top ROM_SIZE bytes
 //                                show the ROM again (the reset vector is at 0xFFFF_FFF0),
 //                                the rest is open bus: reads give all ones, writes are dropped
 //
 // The A20 gate masks bit 20 of every physical address when closed (8086 wrap-around).
 import { MEM_SIZE, ROM_SIZE, ROM, RAM, A20_MASK, MMIO_MAP } from "../state";
-import { mmio_read8, mmio_write8, mmio_read32, mmio_write32 } from "./mmio";
+import { mmio_read8, mmio_write8, mmio_read32, mmio_write32, MMIO_LFB } from "./mmio";
+import { vbe_lfb_host_page } from "../../devices/vbe";
 
 // What a physical page is, for the TLB. Host address in the high bits, kind in the low bits.
 export const PAGE_RAM: u32 = 0;
 export const PAGE_ROM: u32 = 1;
 export const PAGE_MMIO: u32 = 2; // device or open bus: every access goes through phys_read/write
+// Device memory the CPU may access directly, but whose writes the device must see: the VBE
+// linear framebuffer (VRAM). Reads are plain loads; the TLB entry lets writes through only after
+// the first write has told the device (cpu/paging.ts, devices/vbe.ts vbe_lfb_page_written), and
+// the device takes that permission back when it has consumed the page (after each render).
+export const PAGE_TRACKED: u32 = 3;
 
 // Classify the 4 KiB physical page holding p (A20 already applied). For RAM and ROM, returns the
 // host address of the page | kind; for MMIO returns PAGE_MMIO (the host address is meaningless).
 export function phys_page(p: u32): u32 {
   const page = p & 0xfffff000;
-  if (load<u8>(MMIO_MAP + (page >>> 12)) != 0) return PAGE_MMIO;
+  const id = load<u8>(MMIO_MAP + (page >>> 12));
+  if (id != 0) {
+    if (id == MMIO_LFB) { const h = vbe_lfb_host_page(page); if (h != 0) return h | PAGE_TRACKED; }
+    return PAGE_MMIO;
+  }
   const romSize = load<u32>(ROM_SIZE);
   const memSize = load<u32>(MEM_SIZE);
   if (page >= 0xa0000 && page < 0x100000) {
@@ -50,7 +61,7 @@ export function phys_write8(p: u32, v: u32): void {
   p = a20(p);
   const pg = phys_page(p);
   const kind = pg & 3;
-  if (kind == PAGE_MMIO) { mmio_write8(p, v); return; }
+  if (kind >= PAGE_MMIO) { mmio_write8(p, v); return; } // (a tracked page's device marks the write)
   if (kind == PAGE_ROM) return; // ROM ignores writes
   store<u8>((pg & 0xfffff000) + (p & 0xfff), v);
 }
@@ -80,7 +91,7 @@ export function phys_write32(p: u32, v: u32): void {
     const q = a20(p);
     const pg = phys_page(q);
     const kind = pg & 3;
-    if (kind == PAGE_MMIO) { mmio_write32(q, v); return; }
+    if (kind >= PAGE_MMIO) { mmio_write32(q, v); return; }
     if (kind == PAGE_ROM) return;
     store<u32>((pg & 0xfffff000) + (q & 0xfff), v);
     return;

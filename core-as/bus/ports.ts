@@ -11,6 +11,7 @@ import { dma_read8, dma_write8 } from "../../devices/dma";
 import { rtc_read, rtc_write } from "../../devices/rtc";
 import { uart_read, uart_write } from "../../devices/uart";
 import { vga_read8, vga_write8 } from "../../devices/vga";
+import { vbe_read, vbe_write } from "../../devices/vbe";
 import { pci_read, pci_write } from "../../devices/pci";
 import { fdc_read, fdc_write } from "../../devices/fdc";
 import { ide_read, ide_write, ide_is_data } from "../../devices/ide";
@@ -86,9 +87,16 @@ export function io_write8(port: u32, v: u32): void {
   return load<u8>(PORT_MAP + (port & 0xffff)) == PORT_DEV_IDE && ide_is_data(port & 0xffff);
 }
 
+// The Bochs VBE index and data registers are 16 bits wide (devices/vbe.ts).
+@inline function is_vbe(port: u32): bool {
+  const p = port & 0xffff;
+  return (p == 0x1ce || p == 0x1cf) && load<u8>(PORT_MAP + p) == PORT_DEV_VGA;
+}
+
 export function io_read16(port: u32): u32 {
   if (is_pci(port)) return pci_read(port & 0xffff, 2);
   if (is_ide_data(port)) return ide_read(port & 0xffff, 2);
+  if (is_vbe(port)) return vbe_read(port & 0xffff);
   if (wide_at_cf8(port)) return io_read8(port) | 0xff00;
   return io_read8(port) | (io_read8(port + 1) << 8);
 }
@@ -96,6 +104,7 @@ export function io_read16(port: u32): u32 {
 export function io_write16(port: u32, v: u32): void {
   if (is_pci(port)) { pci_write(port & 0xffff, 2, v & 0xffff); return; }
   if (is_ide_data(port)) { ide_write(port & 0xffff, 2, v & 0xffff); return; }
+  if (is_vbe(port)) { vbe_write(port & 0xffff, v & 0xffff); return; }
   io_write8(port, v & 0xff);
   if (wide_at_cf8(port)) return;
   io_write8(port + 1, (v >>> 8) & 0xff);

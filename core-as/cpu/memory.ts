@@ -89,6 +89,11 @@ export function lin_write_slow(lin: u32, v: u32, size: u32, user: bool): void {
     // filling the second entry cannot evict the first: entries are per page, never shared
   }
   if (DBG_DATA != 0) dbg_data_access(lin, size, true);
+  // a dword inside one device page goes to the device whole (the LFB stores it at once)
+  if (size == 4 && e0 == e1 && (e0 & TLB_MMIO) != 0 && ((last ^ lin) & 0xfffff000) == 0) {
+    mmio_write32((e0 & 0xfffff000) ^ lin, v);
+    return;
+  }
   for (let i: u32 = 0; i < size; i++) {
     const a = lin + i;
     const e = ((a ^ lin) & 0xfffff000) == 0 ? e0 : e1;

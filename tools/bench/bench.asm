@@ -4,6 +4,8 @@
 ;   nasm -DWORKLOAD=2  sieve of Eratosthenes over 1 Mi flags, repeated
 ;   nasm -DWORKLOAD=3  string and call heavy: rep movsd/stosd, near calls, push/pop
 ;   nasm -DWORKLOAD=4  x87 floating point: a Mandelbrot set in double precision
+;   nasm -DWORKLOAD=5  VGA mode 13h: the registers programmed through the ports (there is no
+;                      BIOS), then FRAMES full 320x200 frames drawn with dword stores at A0000
 ; Each prints "RESULT <hex checksum>" then "DONE" on port 0xE9 and halts. The host checks the
 ; checksum against its own computation of the same work, so a fast but wrong CPU cannot pass.
 %include "common.inc"
@@ -192,8 +194,105 @@ step_y: dq 0.015625
 four:   dq 4.0
 cw_pc53: dw 0x027F
 done4:
+%elif WORKLOAD == 5
+; Mode 13h from the IBM register table, a grey ramp in the DAC, then for f in 0 .. FRAMES-1:
+; the dword at A0000 + y*320 + 4q (q = 0..79) = b * 01010101h with b = (q + y + f) & 255.
+; checksum = sum of the bytes of the last frame read back through A0000 (read mode 0, chain 4)
+FRAMES  equ 100
+        mov     dx, 0x3c2
+        mov     al, 0x63
+        out     dx, al
+        mov     esi, vga13_seq
+        mov     dx, 0x3c4
+        xor     ecx, ecx
+.seq:   mov     al, cl
+        mov     ah, [esi + ecx]
+        out     dx, ax
+        inc     ecx
+        cmp     ecx, 5
+        jb      .seq
+        mov     dx, 0x3d4
+        mov     ax, 0x0e11                      ; CR11: unprotect CR00-CR07
+        out     dx, ax
+        mov     esi, vga13_crtc
+        xor     ecx, ecx
+.crtc:  mov     al, cl
+        mov     ah, [esi + ecx]
+        out     dx, ax
+        inc     ecx
+        cmp     ecx, 25
+        jb      .crtc
+        mov     esi, vga13_gc
+        mov     dx, 0x3ce
+        xor     ecx, ecx
+.gc:    mov     al, cl
+        mov     ah, [esi + ecx]
+        out     dx, ax
+        inc     ecx
+        cmp     ecx, 9
+        jb      .gc
+        mov     dx, 0x3da
+        in      al, dx                          ; attribute flip-flop to index
+        mov     dx, 0x3c0
+        xor     ecx, ecx
+.attr:  mov     al, cl
+        out     dx, al
+        mov     al, [vga13_attr + ecx]
+        out     dx, al
+        inc     ecx
+        cmp     ecx, 21
+        jb      .attr
+        mov     al, 0x20                        ; palette address source: display on
+        out     dx, al
+        mov     dx, 0x3c8
+        xor     al, al
+        out     dx, al
+        inc     dx
+        xor     ecx, ecx
+.dac:   mov     al, cl
+        shr     al, 2
+        out     dx, al
+        out     dx, al
+        out     dx, al
+        inc     ecx
+        cmp     ecx, 256
+        jb      .dac
+        xor     ebp, ebp                        ; f
+.frame: mov     edi, 0xa0000
+        xor     esi, esi                        ; y
+.line:  xor     ebx, ebx                        ; q
+.quad:  lea     eax, [ebx + esi]
+        add     eax, ebp
+        and     eax, 255
+        imul    eax, eax, 0x01010101
+        stosd
+        inc     ebx
+        cmp     ebx, 80
+        jb      .quad
+        inc     esi
+        cmp     esi, 200
+        jb      .line
+        inc     ebp
+        cmp     ebp, FRAMES
+        jb      .frame
+        mov     esi, 0xa0000
+        xor     eax, eax
+        xor     ebx, ebx
+        mov     ecx, 64000
+.sum:   mov     bl, [esi]
+        add     eax, ebx
+        inc     esi
+        loop    .sum
+        jmp     done5
+vga13_seq:  db 0x03, 0x01, 0x0f, 0x00, 0x0e
+vga13_crtc: db 0x5f, 0x4f, 0x50, 0x82, 0x54, 0x80, 0xbf, 0x1f, 0x00, 0x41, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00
+            db 0x9c, 0x8e, 0x8f, 0x28, 0x40, 0x96, 0xb9, 0xa3, 0xff
+vga13_gc:   db 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x05, 0x0f, 0xff
+vga13_attr: db 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f
+            db 0x41, 0x00, 0x0f, 0x00, 0x00
+done5:
 %else
-%error "WORKLOAD must be 1 to 4"
+%error "WORKLOAD must be 1 to 5"
 %endif
         mov     edx, eax
         MSG     "RESULT "
