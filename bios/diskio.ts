@@ -4,8 +4,9 @@
 // instruction). The run loop exits, the host serves the request, and when the instruction runs
 // again the service starts over from the top and finds the data. BIOS_IO (state.ts) records
 // how many transfers of the call are finished, so the ones before are skipped; every service
-// must therefore make the same transfers in the same order each time it runs, and write the
-// caller's registers only once it no longer returns IO_PENDING.
+// must therefore make the same transfers in the same order each time it runs, keep the data of
+// a finished transfer where a later run can read it again (never overwrite it with a later
+// transfer), and write the caller's registers only once it no longer returns IO_PENDING.
 //
 // The BIOS runs with interrupts off (INT clears IF), so no other BIOS call can start between
 // two runs of one call.
@@ -24,6 +25,8 @@ export function io_begin(): void { step = 0; }
 
 // Called by the dispatcher after a run that did not ask to run again: the call is over.
 export function io_end(): void {
+  // a call that gave up (an error, a bad boot record) may leave a served request unread
+  if (disk_req_state() == REQ_DONE && disk_req_owner() == <u32>DISK_OWNER_BIOS) disk_release();
   store<u32>(BIOS_IO, 0);
   store<u32>(BIOS_IO + 4, 0);
 }

@@ -10,8 +10,11 @@ import { io_transfer, IO_PENDING } from "./diskio";
 
 // BIOS drive number of the first CD drive for INT 13h (as SeaBIOS numbers it)
 export const CD_DRIVE: u32 = 0xe0;
-// where the descriptor and the catalog are read: conventional memory the boot image will reuse
-const SCRATCH: u32 = 0x8000;
+// Where the descriptor and the catalog are read: conventional memory below the boot image's
+// usual place (7C00h), one area each, because a re-run of cd_boot() skips the reads done before
+// (bios/diskio.ts) and must still find both.
+const DESCRIPTOR: u32 = 0x6000;
+const CATALOG: u32 = 0x6800;
 
 export function cdemu_active(): bool { return load<u8>(BIOS_CDEMU) != 0; }
 export function cdemu_drive(): u32 { return load<u8>(BIOS_CDEMU + 2); }
@@ -36,22 +39,22 @@ export function cd_boot(): u32 {
   if (ide < 0 || (disk_flags(<u32>ide) & DISK_FLAG_MEDIUM) == 0) return 0xffff;
   // Boot Record Volume Descriptor (El Torito §2.0): type 0, "CD001", version 1, the boot
   // system identifier, and the catalog's sector at offset 47h
-  let st = io_transfer(<u32>ide, false, 17 * 2048, 2048, SCRATCH);
+  let st = io_transfer(<u32>ide, false, 17 * 2048, 2048, DESCRIPTOR);
   if (st == IO_PENDING) return IO_PENDING;
-  if (st != 0 || m8(SCRATCH) != 0 || !text_at(SCRATCH + 1, "CD001") || m8(SCRATCH + 6) != 1 ||
-      !text_at(SCRATCH + 7, "EL TORITO SPECIFICATION")) return 0xffff;
-  const catalog = m32(SCRATCH + 0x47);
-  st = io_transfer(<u32>ide, false, <u64>catalog * 2048, 2048, SCRATCH);
+  if (st != 0 || m8(DESCRIPTOR) != 0 || !text_at(DESCRIPTOR + 1, "CD001") || m8(DESCRIPTOR + 6) != 1 ||
+      !text_at(DESCRIPTOR + 7, "EL TORITO SPECIFICATION")) return 0xffff;
+  const catalog = m32(DESCRIPTOR + 0x47);
+  st = io_transfer(<u32>ide, false, <u64>catalog * 2048, 2048, CATALOG);
   if (st == IO_PENDING) return IO_PENDING;
   if (st != 0) return 0xffff;
   // Validation entry (§2.1): header 01, key bytes 55 AA, the 16 words sum to zero
-  if (m8(SCRATCH) != 1 || m8(SCRATCH + 0x1e) != 0x55 || m8(SCRATCH + 0x1f) != 0xaa) return 0xffff;
+  if (m8(CATALOG) != 1 || m8(CATALOG + 0x1e) != 0x55 || m8(CATALOG + 0x1f) != 0xaa) return 0xffff;
   let sum: u32 = 0;
-  for (let i: u32 = 0; i < 32; i += 2) sum += m16(SCRATCH + i);
+  for (let i: u32 = 0; i < 32; i += 2) sum += m16(CATALOG + i);
   if ((sum & 0xffff) != 0) return 0xffff;
   // Initial/default entry (§2.2): 88 bootable, media type, load segment, system type, sector
   // count (virtual 512-byte sectors), load RBA
-  const e = SCRATCH + 0x20;
+  const e = CATALOG + 0x20;
   if (m8(e) != 0x88) return 0xffff;
   const media = m8(e + 1) & 0x0f;
   if (media > 4) return 0xffff;

@@ -221,12 +221,13 @@ export class Machine {
    * backends), so callers only see the other exit reasons. */
   run(budget: number): number {
     const start = this.instructions;
+    let left = budget;
     for (;;) {
-      const reason = this.core.run(budget);
+      const reason = this.core.run(left);
       if (reason !== S.EXIT_DISK) return reason;
       this.serveDisk();
-      budget -= Number(this.instructions - start);
-      if (budget <= 0) return S.EXIT_BUDGET;
+      left = budget - Number(this.instructions - start);
+      if (left <= 0) return S.EXIT_BUDGET;
     }
   }
 
