@@ -6,7 +6,7 @@
 import { BIOS_FLAGS } from "../core-as/state";
 import { io_write8 } from "../core-as/bus/ports";
 import { set_flag, F_CF } from "../core-as/cpu/flags";
-import { AL, AH, AX, CX, r8, w8, r16, w16, bda8, bda16, set_bda8, set_bda16, ret_zf, bios_wait, s16 } from "./util";
+import { AL, AH, AX, CX, BH, BL, r8, w8, r16, w16, bda8, bda16, set_bda8, set_bda16, ret_zf, bios_wait, s16 } from "./util";
 
 // Set 1 make codes 00h-39h: ASCII without and with shift (US layout)
 const NORMAL: usize = memory.data<u8>([
@@ -113,8 +113,32 @@ function translate(code: u32, e0: bool): u32 {
   return (code << 8) | a;
 }
 
+// Send a command and its argument byte to the keyboard through the 8042's data port. Its two
+// ACKs (FAh) arrive through IRQ 1, which drops them (below).
+function kbd_command(cmd: u32, arg: u32): void {
+  io_write8(0x60, cmd);
+  io_write8(0x60, arg);
+}
+
+// Keep the keyboard's LEDs in step with the lock states in BDA 40:17 (bits 4-6: Scroll, Num,
+// Caps, the same order as the LED bits of command EDh). BDA 40:97 bits 0-2 remember what the
+// keyboard was last told, so the LEDs follow a program that changes 40:17 itself too (the AT
+// BIOS checks on every INT 16h call and keyboard interrupt).
+export function kbd_sync_leds(): void {
+  const want = (bda8(0x17) >> 4) & 7;
+  const f97 = bda8(0x97);
+  if ((f97 & 7) == want) return;
+  set_bda8(0x97, (f97 & ~7) | want);
+  kbd_command(0xed, want);
+}
+
 // IRQ 1, after INT 15h/4Fh let the key through: AL = set 1 scancode.
 export function kbd_irq(): void {
+  kbd_key();
+  kbd_sync_leds();
+}
+
+function kbd_key(): void {
   const code = r8(AL);
   let f96 = bda8(0x96);
   if (code == 0xe0) { set_bda8(0x96, f96 | 2); return; }
@@ -205,6 +229,7 @@ function extended(w: u32): u32 {
 export function int16(): void {
   const ah = r8(AH);
   set_flag(F_CF, false);
+  kbd_sync_leds();
   switch (ah) {
     case 0x00: case 0x10: case 0x01: case 0x11: {
       store<u32>(BIOS_FLAGS, load<u32>(BIOS_FLAGS) | 1);
@@ -244,7 +269,11 @@ export function int16(): void {
       w8(AH, (f18 & 0x73) | (f96 & 0x0c) | ((f18 & 0x04) << 5));
       return;
     }
-    case 0x03: return; // typematic rate: accepted
+    case 0x03:
+      // AL=05h: BH = delay (0-3: 250-1000 ms), BL = rate (0-1Fh: 30-2 per second), the bits of
+      // the keyboard's F3h command (IBM PS/2 technical reference, INT 16h function 03h)
+      if (r8(AL) == 0x05) kbd_command(0xf3, ((r8(BH) & 3) << 5) | (r8(BL) & 0x1f));
+      return;
     case 0x05: w8(AL, kbd_store(r16(CX)) ? 0 : 1); return;
     case 0x09: w8(AL, 0x20); return; // capabilities: 0Ah (keyboard ID) supported
     case 0x0a: w16(3, 0x41ab); return; // keyboard ID (MF2): BX

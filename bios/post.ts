@@ -1,7 +1,7 @@
 // Power-on self test, done in the core when the ROM's POST entry (F000:E05B) calls service 00h:
 // interrupt vectors, BIOS data area, EBDA, PIC/PIT/RTC/8042 set-up through their ports, CMOS
 // configuration, video mode 3. Then the ROM executes INT 19h (bootstrap, service 19h here).
-import { MEM_SIZE, BIOS_BOOT_ORDER, BIOS_WAIT_UNTIL, BIOS_CDEMU, BIOS_IO } from "../core-as/state";
+import { MEM_SIZE, BIOS_BOOT_ORDER, BIOS_WAIT_UNTIL, BIOS_CDEMU, BIOS_IO, BIOS_SERIAL_UNTIL } from "../core-as/state";
 import { io_read8, io_write8, io_write16, io_write32 } from "../core-as/bus/ports";
 import { cmos_set, cmos_get, cmos_update_checksum } from "../devices/rtc";
 import { s8, s16, set_bda8, set_bda16, set_bda32, w8, DL } from "./util";
@@ -30,6 +30,7 @@ function set_vector(v: u32, seg: u32, off: u32): void { s16(v * 4, off); s16(v *
 export function post(): void {
   const mem = load<u32>(MEM_SIZE);
   store<u64>(BIOS_WAIT_UNTIL, 0);
+  store<u64>(BIOS_SERIAL_UNTIL, 0);
   // interrupt vectors
   for (let v: u32 = 0; v < 256; v++) set_vector(v, v >= 0x60 && v < 0x68 ? 0 : 0xf000, v >= 0x60 && v < 0x68 ? 0 : ROM_DUMMY);
   for (let i: u32 = 0; i < 8; i++) set_vector(0x08 + i, 0xf000, ROM_IRQ0_DEFAULT + i * 8);
@@ -43,6 +44,8 @@ export function post(): void {
   for (let a: u32 = 0x400; a < 0x500; a++) s8(a, 0);
   set_bda16(0x00, 0x3f8); set_bda16(0x02, 0x2f8); set_bda16(0x04, 0x3e8); set_bda16(0x06, 0x2e8);
   set_bda16(0x0e, EBDA_SEG);
+  // serial time-outs for INT 14h (40:7C-7F, one per port), parallel (40:78-7B)
+  for (let i: u32 = 0; i < 4; i++) { set_bda8(0x7c + i, 1); set_bda8(0x78 + i, 0x14); }
   const nfd = floppy_count();
   // equipment: diskettes (bit 0, count-1 in 6-7), x87 (bit 1), 80x25 colour (4-5), 4 serial ports (9-11)
   let eq: u32 = 0x0020 | (4 << 9) | (CPUID_HAS_FPU ? 2 : 0);

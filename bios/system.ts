@@ -1,5 +1,5 @@
 // INT 11h, 12h, 14h, 15h, 17h, 1Ah and the hardware interrupt handlers (IRQ 0, 8, defaults).
-import { MEM_SIZE, ROM_SIZE, A20_MASK, BIOS_WAIT_UNTIL, BIOS_SCRATCH, SEG_SEL } from "../core-as/state";
+import { MEM_SIZE, ROM_SIZE, A20_MASK, BIOS_WAIT_UNTIL, BIOS_SCRATCH, SEG_SEL, BIOS_SERIAL_UNTIL } from "../core-as/state";
 import { io_read8, io_write8 } from "../core-as/bus/ports";
 import { set_a20 } from "../core-as/bus/sysports";
 import { phys_read8, phys_write8 } from "../core-as/bus/memory";
@@ -65,6 +65,23 @@ export function irq_default(irq: u32): void {
 export function int11(): void { w16(AX, bda16(0x10)); set_flag(F_CF, false); }
 export function int12(): void { w16(AX, bda16(0x13)); set_flag(F_CF, false); }
 
+// INT 14h's wait for the UART: true while the caller should halt and call again (the stub's
+// STI/HLT loop, so the UART's and the timer's interrupts run), false once the port's time-out
+// (BDA 40:7C + port, in seconds; 0 = do not wait) has passed.
+function serial_wait(port: u32): bool {
+  const now = clock_now();
+  let until = load<u64>(BIOS_SERIAL_UNTIL);
+  if (until == 0) {
+    const secs = <u64>bda8(0x7c + port);
+    if (secs == 0) return false;
+    until = now + secs * 1_000_000_000;
+    store<u64>(BIOS_SERIAL_UNTIL, until);
+  }
+  if (now < until) { bios_wait(); return true; }
+  store<u64>(BIOS_SERIAL_UNTIL, 0);
+  return false;
+}
+
 export function int14(): void {
   const port = r16(DX);
   const base = port < 4 ? bda16(port * 2) : 0;
@@ -83,15 +100,28 @@ export function int14(): void {
       return;
     }
     case 0x01: {
+      // wait (with interrupts on) until the transmitter holding register is empty, at most the
+      // port's time-out from BDA 40:7C (seconds here); then send, or report a time-out
       const lsr = io_read8(base + 5);
-      if ((lsr & 0x20) == 0) { w8(AH, lsr | 0x80); return; }
+      if ((lsr & 0x20) == 0) {
+        if (serial_wait(port)) return;
+        w8(AH, lsr | 0x80);
+        return;
+      }
+      store<u64>(BIOS_SERIAL_UNTIL, 0);
       io_write8(base, r8(AL));
       w8(AH, io_read8(base + 5));
       return;
     }
     case 0x02: {
+      // wait for a received character the same way (IBM PC/AT technical reference, INT 14h)
       const lsr = io_read8(base + 5);
-      if ((lsr & 1) == 0) { w8(AH, (lsr & 0x1e) | 0x80); return; }
+      if ((lsr & 1) == 0) {
+        if (serial_wait(port)) return;
+        w8(AH, (lsr & 0x1e) | 0x80);
+        return;
+      }
+      store<u64>(BIOS_SERIAL_UNTIL, 0);
       w8(AL, io_read8(base));
       w8(AH, lsr & 0x1e);
       return;

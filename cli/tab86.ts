@@ -4,6 +4,8 @@
 // 3 triple fault, 4 emulator error. Errors are one line naming the problem; a triple fault or an
 // emulator error also prints the register dump.
 import { writeSync, openSync, writeFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { encodePng } from "../host/png.js";
 import { Machine, ConfigError, checkMem, checkVram } from "../host/machine.js";
@@ -18,6 +20,10 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
              [--boot ORDER] [--kernel FILE [--initrd FILE] [--append TEXT]]
              [--bios ROM] [--mem MiB] [--vram MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
              [--screen] [--screenshot PNG] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
+
+With no image flag (--fda --fdb --hda --hdb --cdrom --kernel --bios), tab86 boots the small
+Linux that \`npm run images\` builds from Debian's packages (built first when missing), with
+128 MiB of RAM and its console on this terminal: Ctrl-A X quits.
 
   --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
                         writes stay in memory, the file is never changed
@@ -78,6 +84,7 @@ interface Args {
   initrd?: string;
   append?: string;
   serial: string;
+  memGiven?: boolean;
 }
 
 class UsageError extends Error {}
@@ -129,6 +136,7 @@ function parseArgs(argv: string[]): Args {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError(`--mem ${v}: not a whole number of MiB`);
         a.mem = Number(v);
+        a.memGiven = true;
         break;
       }
       case "--debug-port": {
@@ -188,6 +196,18 @@ export async function main(argv: string[]): Promise<number> {
       return e.message ? 2 : 0;
     }
     throw e;
+  }
+  const noImage = [args.fda, args.fdb, args.hda, args.hdb, args.cdrom, args.kernel, args.bios].every((v) => v === undefined);
+  if (noImage) {
+    // the default machine: the Linux that `npm run images` builds, on the serial console
+    try {
+      const linux = await defaultLinux();
+      args.kernel = linux.kernel; args.initrd = linux.initrd; args.append = linux.append;
+      if (!args.memGiven) args.mem = 128;
+    } catch (e) {
+      out(2, `tab86: no image given and the default Linux could not be built: ${(e as Error).message}\n`);
+      return 2;
+    }
   }
   let machine: Machine;
   try {
@@ -325,4 +345,14 @@ function openSerial(dest: string): Serial | null {
       (stdin as { unref?: () => void }).unref?.();
     },
   };
+}
+
+// The default Linux (tools/images/build.mjs builds it from Debian's packages when missing or
+// out of date; a second or so when it is up to date).
+async function defaultLinux(): Promise<{ kernel: string; initrd: string; append: string }> {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const builder = pathToFileURL(join(root, "tools/images/build.mjs")).href;
+  const { ensureImages, IMAGES } = await import(builder) as { ensureImages: () => { kernel: { cmdline: string } }; IMAGES: string };
+  const manifest = ensureImages();
+  return { kernel: join(IMAGES, "linux/vmlinuz"), initrd: join(IMAGES, "linux/initrd.img"), append: manifest.kernel.cmdline };
 }

@@ -195,6 +195,8 @@ export const BIOS_CDEMU = 0x1548;
 // (0 none, 1 Linux boot protocol, 2 multiboot), then for Linux: u32 real-mode segment, u32
 // stack pointer; for multiboot: u32 entry point, u32 multiboot information address
 export const BIOS_KERNEL = 0x1568;
+// INT 14h (bios/system.ts): u64 virtual time a wait for the serial port ends (0 = not waiting)
+export const BIOS_SERIAL_UNTIL = 0x1588;
 
 export const STATE_END = 0x1600;
 

@@ -193,3 +193,7 @@ if (bootRows.length) {
   console.table(bootRows);
   console.log("FreeDOS boot to the prompt: --deterministic, median of 3 runs");
 }
+
+// Linux (npm run images): boot to the shell and guest workloads (tools/bench/linux.mjs)
+const { benchLinux } = await import("./linux.mjs");
+await benchLinux();
