@@ -23,7 +23,7 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
 
 With no image flag (--fda --fdb --hda --hdb --cdrom --kernel --bios), tab86 boots the small
 Linux that \`npm run images\` builds from Debian's packages (built first when missing), with
-128 MiB of RAM and its console on this terminal: Ctrl-A X quits.
+its console on this terminal: Ctrl-A X quits.
 
   --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
                         writes stay in memory, the file is never changed
@@ -43,7 +43,7 @@ Linux that \`npm run images\` builds from Debian's packages (built first when mi
                       raw mode where Ctrl-A X quits), none, or file:PATH (output only)
   --bios ROM          BIOS image (64 KiB to 1 MiB), mapped below 1 MiB and 4 GiB
                       (default: the built-in BIOS)
-  --mem MiB           guest RAM, 1 to 3072 (default 32)
+  --mem MiB           guest RAM, 1 to 3072 (default 128)
   --vram MiB          SVGA video memory, a power of two from 4 to 64 (default 16)
   --screen            print the 80x25 text screen when the run ends
   --screenshot PNG    write what the display shows when the run ends (text or graphics) as
@@ -84,7 +84,6 @@ interface Args {
   initrd?: string;
   append?: string;
   serial: string;
-  memGiven?: boolean;
 }
 
 class UsageError extends Error {}
@@ -94,7 +93,7 @@ const FLOPPY_SIZES = new Set([163840, 184320, 327680, 368640, 737280, 1228800, 1
 function floppyGeometry(size: number): number | undefined { return FLOPPY_SIZES.has(size) ? size : undefined; }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { mem: 32, stats: false, deterministic: false, boot: 0, screen: false, serial: "stdio", persist: false };
+  const a: Args = { mem: 128, stats: false, deterministic: false, boot: 0, screen: false, serial: "stdio", persist: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -136,7 +135,6 @@ function parseArgs(argv: string[]): Args {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError(`--mem ${v}: not a whole number of MiB`);
         a.mem = Number(v);
-        a.memGiven = true;
         break;
       }
       case "--debug-port": {
@@ -203,7 +201,6 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const linux = await defaultLinux();
       args.kernel = linux.kernel; args.initrd = linux.initrd; args.append = linux.append;
-      if (!args.memGiven) args.mem = 128;
     } catch (e) {
       out(2, `tab86: no image given and the default Linux could not be built: ${(e as Error).message}\n`);
       return 2;
