@@ -9,8 +9,9 @@
 // 80 timeout (the image could not be read), AA drive not ready.
 import { DISK_DRIVES, DISK_KIND_ATA, DISK_KIND_ATAPI, DISK_FLAG_MEDIUM, DISK_FLAG_READONLY, DISK_OK, DISK_ERR_READONLY, BIOS_CDEMU } from "../core-as/state";
 import { disk_size, disk_kind, disk_flags } from "../core-as/bus/disk";
-import { AL, AH, BL, CL, CH, DL, DH, AX, BX, CX, DX, SI, DI, ES, DS, r8, w8, r16, w16, m8, m16, m32, s8, s16, s32, seg_lin, set_bda8, bda8, ret_cf } from "./util";
+import { AL, AH, BL, CL, CH, DL, DH, AX, BX, CX, DX, SI, DI, ES, DS, r8, w8, r16, w16, m8, m16, m32, s8, s16, s32, seg_lin, set_bda8, bda8, ret_cf, set_sreg } from "./util";
 import { io_transfer, IO_PENDING } from "./diskio";
+import { floppy_count, DPT_BASE } from "./disk";
 import { cdemu_active, cdemu_drive, cdemu_status } from "./eltorito";
 
 // ---- the drive a BIOS number names (temporaries of one call, filled by resolve())
@@ -144,6 +145,7 @@ export function int13_hd(): void {
       return;
     }
     case 0x08: {
+      if (r8(DL) < 0x80) { emulated_floppy_params(); return; }
       const maxc = d_cyls - 1;
       w8(AL, 0);
       w8(CH, maxc & 0xff);
@@ -167,6 +169,22 @@ export function int13_hd(): void {
     case 0x4b: cdemu_status(dl); return;
     default: done(0x01); return;
   }
+}
+
+// 08h for a diskette El Torito emulates: what the diskette BIOS returns for that drive type
+// (BL the CMOS type, the geometry, DL the diskette drives, ES:DI its parameter table).
+function emulated_floppy_params(): void {
+  const media = load<u8>(BIOS_CDEMU + 1); // 1 = 1.2M, 2 = 1.44M, 3 = 2.88M
+  const type: u32 = media == 1 ? 2 : media == 2 ? 4 : 5;
+  w8(AL, 0);
+  w8(BL, type);
+  w8(CH, d_cyls - 1);
+  w8(CL, d_spt);
+  w8(DH, d_heads - 1);
+  w8(DL, floppy_count() > 0 ? floppy_count() : 1);
+  set_sreg(ES, 0xf000);
+  w16(DI, DPT_BASE + (type - 1) * 16);
+  done(0);
 }
 
 // The CD-ROM drive: the EDD functions with 2048-byte sectors, lock/eject, El Torito status.
