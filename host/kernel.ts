@@ -83,9 +83,13 @@ function loadLinux(m: Machine, opts: KernelOptions): void {
   const pm = k.subarray(realSize);
   if (syssize > 0 && pm.length < syssize) throw new ConfigError(`${name}: truncated (the header says ${syssize} bytes of kernel after the setup code, the file has ${pm.length})`);
   const memSize = m.ram().length;
-  // init_size (2.10+) is how much memory the kernel needs from its load address to decompress
+  // The kernel decompresses itself to its preferred address (pref_address, 2.10+: 16 MiB for
+  // Debian's 686 kernels) and needs init_size bytes from there (boot.rst, "Details of header
+  // fields"); below 2.10, assume 1 MiB and four times the compressed size.
   const initSize = version >= 0x20a ? u32(k, 0x260) : pm.length * 4;
-  if (0x100000 + initSize > memSize) throw new ConfigError(`${name}: needs ${Math.ceil((0x100000 + initSize) / 1048576)} MiB of RAM to start, the machine has ${memSize >> 20} MiB (--mem)`);
+  const prefAddress = version >= 0x20a ? Math.max(0x100000, u32(k, 0x258)) : 0x100000;
+  const kernelEnd = prefAddress + initSize;
+  if (kernelEnd > memSize) throw new ConfigError(`${name}: needs ${Math.ceil(kernelEnd / 1048576)} MiB of RAM to start (it unpacks itself at ${prefAddress >> 20} MiB), the machine has ${memSize >> 20} MiB (--mem)`);
 
   const real = k.slice(0, realSize);
   const cmdline = new TextEncoder().encode((opts.append ?? "") + "\0");
@@ -103,7 +107,7 @@ function loadLinux(m: Machine, opts: KernelOptions): void {
     // highest page-aligned place below the kernel's limit and the end of RAM, above the kernel
     const max = Math.min(u32(k, 0x22c) + 1, memSize);
     const addr = Math.floor((max - rd.length) / 4096) * 4096;
-    if (addr < 0x100000 + initSize) throw new ConfigError(`--initrd ${opts.initrd[0].name}: ${rd.length} bytes do not fit beside the kernel in ${memSize >> 20} MiB of RAM (--mem)`);
+    if (addr < kernelEnd) throw new ConfigError(`--initrd ${opts.initrd[0].name}: ${rd.length} bytes do not fit beside the kernel in ${memSize >> 20} MiB of RAM (--mem)`);
     ramWrite(m, addr, rd, `--initrd ${opts.initrd[0].name}`);
     dv.setUint32(0x218, addr, true);
     dv.setUint32(0x21c, rd.length, true);

@@ -160,6 +160,19 @@ describe("tab86 command", () => {
       writeFileSync(trunc, k);
       r = tab86("--kernel", trunc);
       expect(r.stderr).toMatch(/boot protocol 2\.01 is too old \(2\.02 or later needed\)$/m);
+      // a whole kernel that unpacks itself at 16 MiB (pref_address) into 20 MiB (init_size)
+      const big = new Uint8Array(4096 + 512);
+      big.set(k.subarray(0, 4096));
+      const bv = new DataView(big.buffer);
+      bv.setUint16(0x206, 0x020f, true);
+      bv.setUint32(0x1f4, 0x20, true); // 512 bytes after the setup code
+      bv.setUint32(0x258, 0x1000000, true);
+      bv.setUint32(0x260, 0x1400000, true);
+      const bigPath = join(tmp, "big.bz");
+      writeFileSync(bigPath, big.subarray(0, 5 * 512 + 512));
+      r = tab86("--kernel", bigPath, "--mem", "32");
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^tab86: --kernel ${bigPath}: needs 36 MiB of RAM to start \\(it unpacks itself at 16 MiB\\), the machine has 32 MiB \\(--mem\\)$`, "m"));
     });
     it("an empty disk image, and a CD to boot from with no El Torito record", () => {
       const empty = join(tmp, "empty.img");
