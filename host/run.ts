@@ -85,6 +85,9 @@ export class Runner {
   lastMatch?: MatchSource;
   /** set once the guest wrote the exit port: the run cannot go on */
   exitValue?: number;
+  /** set once the machine stopped on a triple fault or an emulator error */
+  stoppedBy?: "triple-fault" | "fatal";
+  private trapError?: string;
   private runMs = 0;
   private latin1 = new TextDecoder("latin1");
 
@@ -112,7 +115,8 @@ export class Runner {
       return { text: r[0], source: "debug" };
     }
     if (screen && this.keys.length === 0) {
-      r = re.exec(m.screenText());
+      // trailing blank lines are not text: "$" without the m flag is the end of the last line
+      r = re.exec(m.screenText().trimEnd());
       if (r) return { text: r[0], source: "screen" };
     }
     return undefined;
@@ -177,6 +181,8 @@ export class Runner {
       if (m.sendScancodes(this.keys[0])) { this.keys.shift(); m.w32(S.BIOS_FLAGS, flags & ~2); }
     };
     if (this.exitValue !== undefined) end = "guest-exit";
+    else if (signal?.aborted) end = "stopped";
+    else if (this.stoppedBy) { end = this.stoppedBy; error = this.trapError; }
     else if (opts.checkFirst && check()) end = "matched";
     else for (;;) {
       if (!deterministic) m.core.sync_clock(BigInt(Math.round((performance.now() - clockBase) * 1e6)));
@@ -189,13 +195,17 @@ export class Runner {
       } catch (e) {
         // a trap inside the core (an emulator bug): stop with the machine state, not a stack trace
         error = `${(e as Error).message}`;
-        end = "fatal";
+        end = this.stoppedBy = "fatal";
+        this.trapError = error;
         break;
       }
+      // the machine cannot go on after these, even if this slice's output matched
+      if (reason === S.EXIT_GUEST_EXIT) this.exitValue = m.guestExitValue;
+      else if (reason === S.EXIT_FATAL) this.stoppedBy = "fatal";
+      else if (reason === S.EXIT_TRIPLE_FAULT) this.stoppedBy = "triple-fault";
       if (check()) { end = "matched"; break; }
-      if (reason === S.EXIT_GUEST_EXIT) { this.exitValue = m.guestExitValue; end = "guest-exit"; break; }
-      if (reason === S.EXIT_FATAL) { end = "fatal"; break; }
-      if (reason === S.EXIT_TRIPLE_FAULT) { end = "triple-fault"; break; }
+      if (this.exitValue !== undefined) { end = "guest-exit"; break; }
+      if (this.stoppedBy) { end = this.stoppedBy; break; }
       if (endNs !== undefined && m.core.now_ns() >= endNs) { end = "elapsed"; break; }
       if (reason === S.EXIT_HALT) {
         const until = m.haltUntil;
