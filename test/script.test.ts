@@ -222,6 +222,30 @@ describe("the Node API", () => {
   });
 });
 
+describe("what patterns see", () => {
+  it("the screen from the CRTC start address: text below row 25 in memory matches once scrolled in", async () => {
+    // "SCROLL" at row 30 of B8000 (not on the screen), a delay, then start address 800 = row 10
+    const code = [0xb8, 0x00, 0xb8, 0x8e, 0xd8];
+    [..."SCROLL"].forEach((c, i) => code.push(0xc6, 0x06, (0x12c0 + 2 * i) & 0xff, (0x12c0 + 2 * i) >> 8, c.charCodeAt(0)));
+    code.push(0xb9, 0xff, 0xff, 0xe2, 0xfe, 0xba, 0xd4, 0x03, 0xb8, 0x0c, 0x03, 0xef, 0xb8, 0x0d, 0x20, 0xef, 0xeb, 0xfe);
+    const m = await createMachine({ bios: new Uint8Array(readFileSync(romWith("scroll.bin", code))) });
+    expect(await m.expect(/^SCROLL$/m, { timeout: 20 })).toBe("SCROLL");
+    expect(m.screenText().split("\n")[20]).toBe("SCROLL");
+    m.stop();
+  });
+});
+
+describe("the package", () => {
+  it("exports the Node API with its types under the package name", () => {
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e",
+      "import { createMachine, Tab86Machine } from 'tab86'; console.log(typeof createMachine, typeof Tab86Machine.prototype.expect)"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stdout.trim()).toBe("function function");
+    const dts = readFileSync(join(ROOT, "dist/host/api.d.ts"), "utf8");
+    expect(dts).toMatch(/export declare function createMachine\(opts: CreateOptions\): Promise<Tab86Machine>/);
+    expect(dts).toMatch(/expect\(pattern: RegExp \| string/);
+  });
+});
+
 describe("the notation", () => {
   it("script lines", () => {
     const s = parseScript("expect # $ timeout 5\ntype ls{Enter}\nkey Ctrl-C\nwait 1.5\nexit 3\n", "t");
