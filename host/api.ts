@@ -19,7 +19,7 @@ import { elToritoProblem } from "./eltorito.js";
 import { encodePng } from "./png.js";
 import { loadDisassembler } from "./disasm.js";
 import { Session, TypeTarget } from "./script.js";
-import type { RunResult } from "./run.js";
+import type { RunResult, MatchSource } from "./run.js";
 import * as S from "../core-as/state.js";
 
 export { ExpectError, parseScript, runSteps, Session } from "./script.js";
@@ -167,9 +167,9 @@ export class Tab86Machine {
   }
 
   /** Run until `pattern` is in the serial or debug output (after the previous match there) or
-   * on the text screen; resolves with the matched text. Rejects with ExpectError (the reason
+   * on the text screen (`from` limits where); resolves with the matched text. Rejects with ExpectError (the reason
    * and the screen) on timeout or when the machine stops first. */
-  expect(pattern: RegExp | string, opts: { timeout?: number } = {}): Promise<string> {
+  expect(pattern: RegExp | string, opts: { timeout?: number; from?: MatchSource | MatchSource[] } = {}): Promise<string> {
     return this.session.expect(pattern, opts);
   }
 

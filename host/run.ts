@@ -35,6 +35,9 @@ export interface RunOptions extends RunnerOptions {
   timeoutMs?: number;
   /** --until also matches the text screen */
   untilScreen?: boolean;
+  /** where `until` is looked for (default: serial and debug output, and the screen with
+   * untilScreen) */
+  untilIn?: readonly MatchSource[];
   /** key strokes (scancode set 2 bytes each, host/keys.ts) typed through the keyboard
    * controller, one each time the guest asks the BIOS (INT 16h) for a key and finds none */
   send?: number[][];
@@ -66,6 +69,9 @@ const ANSI_CONTROL = /\x1b(\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/g;
 /** Terminal control sequences are not text: busybox asks for the cursor position (ESC [6n)
  * right after its prompt, so "# $" would never match the raw stream. */
 export function stripControls(s: string): string { return s.replace(ANSI_CONTROL, ""); }
+
+export const ALL_SOURCES: readonly MatchSource[] = ["serial", "debug", "screen"];
+const STREAMS: readonly MatchSource[] = ["serial", "debug"];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MAX_TEXT = 1 << 20;
@@ -102,19 +108,19 @@ export class Runner {
    * looked for in what came after; the screen is state and is not consumed, and is only
    * looked at once the guest has read every key typed so far (so a prompt still on the screen
    * does not match before the command typed after it was even read). */
-  find(re: RegExp, screen: boolean): { text: string; source: MatchSource } | undefined {
+  find(re: RegExp, sources: readonly MatchSource[]): { text: string; source: MatchSource } | undefined {
     const m = this.machine;
-    let r = re.exec(this.serialPending);
+    let r = sources.includes("serial") ? re.exec(this.serialPending) : null;
     if (r) {
       this.serialPending = this.serialPending.slice(r.index + r[0].length);
       return { text: r[0], source: "serial" };
     }
-    r = re.exec(this.debugPending);
+    r = sources.includes("debug") ? re.exec(this.debugPending) : null;
     if (r) {
       this.debugPending = this.debugPending.slice(r.index + r[0].length);
       return { text: r[0], source: "debug" };
     }
-    if (screen && this.keys.length === 0) {
+    if (sources.includes("screen") && this.keys.length === 0) {
       // trailing blank lines are not text: "$" without the m flag is the end of the last line
       r = re.exec(m.screenText().trimEnd());
       if (r) return { text: r[0], source: "screen" };
@@ -158,8 +164,9 @@ export class Runner {
         serial += s;
         onSerial?.(bytes);
         if (serial.length > MAX_TEXT) serial = serial.slice(-(MAX_TEXT >> 1));
-        // an escape sequence cut by the chunk boundary is completed by the next chunk
-        this.serialPending = stripControls(this.serialPending + s);
+        // an escape sequence cut by the chunk boundary is completed by the next chunk; CR LF
+        // is a line break, so "$" matches at the end of a line
+        this.serialPending = stripControls(this.serialPending + s).replace(/\r\n/g, "\n");
         if (this.serialPending.length > MAX_TEXT) this.serialPending = this.serialPending.slice(-(MAX_TEXT >> 1));
       }
       for (const w of m.drainPortTrace()) onPortWrite?.(w.port, w.size, w.value);
@@ -167,7 +174,7 @@ export class Runner {
     const check = (): boolean => {
       drain();
       if (!opts.until) return false;
-      match = this.find(opts.until, !!opts.untilScreen);
+      match = this.find(opts.until, opts.untilIn ?? (opts.untilScreen ? ALL_SOURCES : STREAMS));
       if (match) this.lastMatch = match.source;
       return !!match;
     };
@@ -175,7 +182,15 @@ export class Runner {
       // type the next key once the guest has asked INT 16h for one and found the buffer empty
       // (so a program that empties the buffer before it asks does not lose typed-ahead keys)
       const flags = m.r32(S.BIOS_FLAGS);
-      if (this.keys.length === 0 || (flags & 2) === 0) return;
+      if (this.keys.length === 0) return;
+      const mode = m.r32(S.MODE);
+      if ((mode & S.MODE_PE) !== 0 && (mode & S.MODE_VM) === 0) {
+        // protected mode (not V86): a system with its own keyboard driver (Linux), which never
+        // asks the BIOS; one key per slice, once the controller took the previous one
+        if (m.r32(S.QUEUE_KEYS) === m.r32(S.QUEUE_KEYS + 4) && m.sendScancodes(this.keys[0])) this.keys.shift();
+        return;
+      }
+      if ((flags & 2) === 0) return;
       const head = m.dv.getUint16(S.RAM + 0x41a, true), tail = m.dv.getUint16(S.RAM + 0x41c, true);
       if (head !== tail) return;
       if (m.sendScancodes(this.keys[0])) { this.keys.shift(); m.w32(S.BIOS_FLAGS, flags & ~2); }

@@ -4,7 +4,7 @@
 // and --script FILE become Steps run by runSteps(). Shared by Node and browsers: files (a
 // script's screenshots) are the caller's hooks.
 import { Machine, ConfigError } from "./machine.js";
-import { Runner, RunnerOptions, RunResult, RunEnd } from "./run.js";
+import { Runner, RunnerOptions, RunResult, RunEnd, MatchSource, ALL_SOURCES } from "./run.js";
 import { parseKeys, parseSerialKeys } from "./keys.js";
 
 /** Where typed text goes: the PS/2 keyboard, COM1, or (auto) where the last match was seen:
@@ -12,7 +12,7 @@ import { parseKeys, parseSerialKeys } from "./keys.js";
 export type TypeTarget = "keyboard" | "serial" | "auto";
 
 export type Step =
-  | { kind: "expect"; re: RegExp; timeoutS?: number; where: string }
+  | { kind: "expect"; re: RegExp; timeoutS?: number; from?: MatchSource[]; where: string }
   | { kind: "type"; text: string; where: string }
   | { kind: "key"; name: string; where: string }
   | { kind: "wait"; seconds: number; where: string }
@@ -23,7 +23,7 @@ export type Step =
 /** A step as the user wrote it, for messages. */
 export function describeStep(s: Step): string {
   switch (s.kind) {
-    case "expect": return `expect ${s.re.source}${s.timeoutS !== undefined ? ` timeout ${s.timeoutS}` : ""}`;
+    case "expect": return `expect ${s.re.source}${s.timeoutS !== undefined ? ` timeout ${s.timeoutS}` : ""}${s.from ? ` from ${s.from.join(",")}` : ""}`;
     case "type": return `type ${s.text}`;
     case "key": return `key ${s.name}`;
     case "wait": return `wait ${s.seconds}`;
@@ -55,8 +55,15 @@ function textOf(raw: string, what: string): string {
 
 const NUMBER = /^\d+(\.\d+)?$/;
 
+/** "serial,screen" as a list of match sources. */
+export function parseSources(text: string, what: string): MatchSource[] {
+  const list = text.split(",");
+  for (const s of list) if (!(ALL_SOURCES as readonly string[]).includes(s)) throw new ConfigError(`${what}: from ${text}: expected serial, debug and/or screen, joined by commas`);
+  return list as MatchSource[];
+}
+
 /** Parse a script: one step a line, blank lines and lines starting with # ignored.
- *   expect REGEX [timeout S] | type TEXT | key NAME | wait S | screenshot FILE |
+ *   expect REGEX [timeout S] [from serial,debug,screen] | type TEXT | key NAME | wait S | screenshot FILE |
  *   save-state FILE | exit [STATUS] */
 export function parseScript(text: string, name: string): Step[] {
   const steps: Step[] = [];
@@ -71,15 +78,21 @@ export function parseScript(text: string, name: string): Step[] {
     switch (word) {
       case "expect": {
         need("a pattern");
-        const t = /^(.*?)\s+timeout\s+(\S+)\s*$/.exec(rest);
-        let timeoutS: number | undefined;
+        // options at the end, in either order: timeout S, from serial,screen,debug
         let source = rest;
-        if (t) {
-          if (!NUMBER.test(t[2]) || !(Number(t[2]) > 0)) throw new ConfigError(`${where}: timeout ${t[2]}: expected a positive number of seconds`);
-          timeoutS = Number(t[2]);
+        let timeoutS: number | undefined;
+        let from: MatchSource[] | undefined;
+        for (let t; (t = /^(.*?)\s+(timeout|from)\s+(\S+)\s*$/.exec(source)); ) {
+          if (t[2] === "timeout") {
+            if (timeoutS !== undefined || !NUMBER.test(t[3]) || !(Number(t[3]) > 0)) throw new ConfigError(`${where}: timeout ${t[3]}: expected a positive number of seconds`);
+            timeoutS = Number(t[3]);
+          } else {
+            if (from !== undefined) break;
+            from = parseSources(t[3], where);
+          }
           source = t[1];
         }
-        steps.push({ kind: "expect", re: patternOf(source, `${where}: expect ${source}`), timeoutS, where });
+        steps.push({ kind: "expect", re: patternOf(source, `${where}: expect ${source}`), timeoutS, from, where });
         break;
       }
       case "type": need("TEXT"); steps.push({ kind: "type", text: textOf(rest, where), where }); break;
@@ -166,10 +179,13 @@ export class Session {
   /** Run until `pattern` appears in the serial output, the debug port output (each counted
    * from the end of the previous match in it) or on the text screen, and return the matched
    * text. Rejects with ExpectError if the time limit passes or the machine stops first. */
-  async expect(pattern: RegExp | string, opts: { timeout?: number } = {}): Promise<string> {
-    const re = typeof pattern === "string" ? patternOf(pattern, "expect") : pattern;
+  async expect(pattern: RegExp | string, opts: { timeout?: number; from?: MatchSource | MatchSource[] } = {}): Promise<string> {
+    let re = typeof pattern === "string" ? patternOf(pattern, "expect") : pattern;
+    // exec() of a global or sticky pattern starts at lastIndex: matching here is stateless
+    if (re.global || re.sticky) re = new RegExp(re.source, re.flags.replace(/[gy]/g, ""));
     const timeoutS = opts.timeout ?? this.expectTimeout;
-    const r = await this.runner.run({ until: re, untilScreen: true, timeoutMs: timeoutS * 1000, checkFirst: true });
+    const from = opts.from === undefined ? ALL_SOURCES : Array.isArray(opts.from) ? opts.from : [opts.from];
+    const r = await this.runner.run({ until: re, untilIn: from, timeoutMs: timeoutS * 1000, checkFirst: true });
     if (r.end !== "matched") throw new ExpectError(re, r, this.screenText(), timeoutS);
     return r.match!.text;
   }
@@ -223,7 +239,7 @@ export async function runSteps(session: Session, steps: Step[], hooks: StepHooks
     switch (step.kind) {
       case "expect":
         try {
-          await session.expect(step.re, { timeout: step.timeoutS ?? hooks.expectTimeout });
+          await session.expect(step.re, { timeout: step.timeoutS ?? hooks.expectTimeout, from: step.from });
         } catch (e) {
           if (e instanceof ExpectError) return { end: "failed", step, index: i, error: e };
           throw e;

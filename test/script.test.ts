@@ -201,6 +201,9 @@ describe("the Node API", () => {
     expect(e).toBeInstanceOf(ExpectError);
     expect(e.message).toBe('"NEVER" did not appear: timed out after 0.5 s');
     expect(e.screen).toMatch(/Jason Baker/);
+    // the prompt is on the screen, not in the serial output
+    await expect(m.expect(/A:\\>/, { from: "serial", timeout: 0.3 })).rejects.toThrow(/timed out/);
+    expect(await m.expect(/A:\\>/, { from: ["serial", "screen"] })).toBe("A:\\>");
     m.stop();
     await expect(m.expect(/A:/)).rejects.toThrow(/the machine was stopped/);
   });
@@ -248,10 +251,13 @@ describe("the package", () => {
 
 describe("the notation", () => {
   it("script lines", () => {
-    const s = parseScript("expect # $ timeout 5\ntype ls{Enter}\nkey Ctrl-C\nwait 1.5\nexit 3\n", "t");
-    expect(s.map((x) => x.kind)).toEqual(["expect", "type", "key", "wait", "exit"]);
+    const s = parseScript("expect # $ timeout 5\ntype ls{Enter}\nkey Ctrl-C\nwait 1.5\nexit 3\nexpect ^Linux from serial timeout 9\n", "t");
+    expect(s.map((x) => x.kind)).toEqual(["expect", "type", "key", "wait", "exit", "expect"]);
     expect(s[0]).toMatchObject({ timeoutS: 5, where: "t:1" });
     expect((s[0] as { re: RegExp }).re.source).toBe("# $");
+    expect(s[5]).toMatchObject({ timeoutS: 9, from: ["serial"], where: "t:6" });
+    expect((s[5] as { re: RegExp }).re.source).toBe("^Linux");
+    expect(() => parseScript("expect x from tty\n", "t")).toThrow(/^t:1: from tty: expected serial, debug and\/or screen/);
   });
   it("keys on a serial line are what a terminal sends", () => {
     const str = (t: string) => String.fromCharCode(...parseSerialKeys(t));
