@@ -312,7 +312,14 @@ export async function main(argv: string[]): Promise<number> {
       case "done": end = "done"; break;
       case "exit": end = "done"; status = stepsResult.status; break;
       case "failed": end = stepsResult.error.end; runError = stepsResult.error.result.error; failure = stepsResult; break;
-      case "stopped": end = stepsResult.result.end; runError = stepsResult.result.error; break;
+      case "stopped":
+        end = stepsResult.result.end;
+        runError = stepsResult.result.error;
+        if (end === "halted") {
+          out(2, `tab86: step ${stepsResult.index + 1} of ${args.steps.length} (${stepsResult.step.where}: ${describeStep(stepsResult.step)}): the guest halted with interrupts off, so the steps after it cannot run\n`);
+          status = 1;
+        }
+        break;
     }
   } else {
     const result: RunResult = await session.runner.run({
@@ -346,7 +353,7 @@ export async function main(argv: string[]): Promise<number> {
       status = args.until ? 1 : 0;
       break;
     case "halted":
-      if (failure) break;
+      if (failure || stepsResult) break;
       if (args.until) { out(2, `tab86: the guest halted with interrupts off before "${args.until.source}" appeared\n`); status = 1; }
       break;
     case "triple-fault":

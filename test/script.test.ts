@@ -91,6 +91,17 @@ describe("a FreeDOS session scripted on the command line", () => {
     expect(f.stderr).toMatch(/^tab86: step 2 of 2 \(--expect #2: expect NEVER\) failed: "NEVER" did not appear: timed out after 1 s$/m);
   });
 
+  it("a guest that halts for good in a wait: done as the last step, a failure with steps after it", () => {
+    const rom = romWith("halt.bin", [0xb0, 0x41, 0xe6, 0xe9]); // "A" on the debug port, cli, hlt
+    const script = join(tmp, "wait.script");
+    writeFileSync(script, "expect A\nwait 1\n");
+    expect(tab86("--bios", rom, "--script", script).status).toBe(0);
+    writeFileSync(script, "expect A\nwait 1\nexpect B\n");
+    const r = tab86("--bios", rom, "--script", script);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^tab86: step 2 of 3 \(\S*wait\.script:2: wait 1\): the guest halted with interrupts off, so the steps after it cannot run$/m);
+  });
+
   it("bad scripts are refused before the machine starts (status 2)", () => {
     const bad = join(tmp, "bad.script");
     for (const [text, msg] of [
