@@ -53,8 +53,9 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
   --deterministic     virtual time follows the instruction count: repeatable runs
   --expect REGEX      a step: run until REGEX appears (serial, debug port or text screen)
   --type TEXT         a step: type TEXT (--send notation) once the --expect before it matched
-  --script FILE       steps from FILE, one a line: expect REGEX [timeout S], type TEXT, key NAME,
-                      wait S, screenshot FILE, save-state FILE, exit [STATUS] (docs/scripting.md)
+  --script FILE       steps from FILE, one a line: expect REGEX [timeout S] [from serial,debug,screen],
+                      type TEXT, key NAME, wait S, screenshot FILE, save-state FILE (not available
+                      yet), exit [STATUS] (docs/scripting.md)
                       (with steps, --timeout is each expect's limit, default 60 s; a step that
                       fails exits 1 naming the step, with the screen)
   --type-to WHERE     where typed text goes: keyboard, serial (COM1) or auto (default: COM1
