@@ -14,7 +14,7 @@ import { decodePng } from "../host/png.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tab86-script-"));
 const FREEDOS = `${ROOT}../shared/images/freedos-boot-1440k.img`;
-const KERNEL = join(ROOT, "test/roms/exitkernel.bin");
+const KERNEL = join(ROOT, "test/roms/kernel/exitkernel.bin");
 
 function tab86(...args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin/tab86.js"), ...args], { encoding: "utf8", timeout: 120_000 });

@@ -11,7 +11,7 @@
 ;
 ; The file is a flat binary with the multiboot header's address fields (flag 16, the
 ; "a.out kludge", multiboot 0.6.96 §3.1.3), so nasm -f bin makes it with no linker; the ELF
-; file type is not needed. Build: sh build.sh (writes test/roms/exitkernel.bin).
+; file type is not needed. Build: sh build.sh (writes test/roms/kernel/exitkernel.bin).
 
 bits 32
 org 0x100000
