@@ -236,6 +236,22 @@ describe("the Node API", () => {
   });
 });
 
+describe("typing to COM1", () => {
+  it("after a match in the serial output, type() sends what a terminal sends to COM1", async () => {
+    // 8N1, a ">" prompt on COM1, then every byte received is echoed to the debug port
+    const code = [0xba, 0xfb, 0x03, 0xb0, 0x03, 0xee, 0xba, 0xf8, 0x03, 0xb0, 0x3e, 0xee,
+      0xba, 0xfd, 0x03, 0xec, 0xa8, 0x01, 0x74, 0xf8, 0xba, 0xf8, 0x03, 0xec, 0xe6, 0xe9, 0xeb, 0xf0];
+    const m = await createMachine({ bios: new Uint8Array(readFileSync(romWith("echo.bin", code))) });
+    await m.expect(/>/, { from: "serial" });
+    m.type("ls -l{Enter}{Ctrl-C}");
+    expect(await m.expect(/ls -l\r\x03/, { from: "debug" })).toBe("ls -l\r\x03");
+    // with the target fixed to the keyboard nothing reaches COM1
+    m.type("x", "keyboard");
+    await expect(m.expect(/x/, { from: "debug", timeout: 0.3 })).rejects.toThrow(/timed out/);
+    m.stop();
+  });
+});
+
 describe("what patterns see", () => {
   it("the screen from the CRTC start address: text below row 25 in memory matches once scrolled in", async () => {
     // "SCROLL" at row 30 of B8000 (not on the screen), a delay, then start address 800 = row 10
