@@ -3,23 +3,23 @@
 // given), 1 --until not matched before the timeout or the guest stopped, 2 bad usage or input,
 // 3 triple fault, 4 emulator error. Errors are one line naming the problem; a triple fault or an
 // emulator error also prints the register dump.
-import { writeSync, openSync, writeFileSync } from "node:fs";
+import { writeSync, openSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { Machine, ConfigError, checkMem, checkVram, Disassembler } from "../host/machine.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
-import { encodePng } from "../host/png.js";
-import { Machine, ConfigError, checkMem, checkVram } from "../host/machine.js";
-import { createNodeMachine, readImage, defaultBiosPath, openDiskImage, FileDisk } from "../host/node.js";
 import { parseKeys } from "../host/keys.js";
-import { runMachine } from "../host/run.js";
-import { loadKernel } from "../host/kernel.js";
-import { elToritoProblem } from "../host/eltorito.js";
+import { RunEnd, RunResult, stripControls } from "../host/run.js";
+import { Session, Step, parseScript, patternOf, runSteps, describeStep, TypeTarget, StepsOutcome } from "../host/script.js";
+import { buildMachine, bootOrder, parsePort, screenshotPng, exitStatus, canSaveState, saveMachineState } from "../host/api.js";
+import { loadDisassembler } from "../host/disasm.js";
 import * as S from "../core-as/state.js";
 
 const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--cdrom ISO] [--persist]
              [--boot ORDER] [--kernel FILE [--initrd FILE] [--append TEXT]]
              [--bios ROM] [--mem MiB] [--vram MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
              [--screen] [--screenshot PNG] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
+             [--expect REGEX] [--type TEXT] [--script FILE] [--type-to keyboard|serial|auto]
+             [--exit-port PORT] [--trace-port PORT[=FILE]] [--trace-cpu N]
 
 With no image flag (--fda --fdb --hda --hdb --cdrom --kernel --bios), tab86 boots the small
 Linux that \`npm run images\` builds from Debian's packages (built first when missing), with
@@ -56,12 +56,32 @@ its console on this terminal: Ctrl-A X quits.
                       screen matches REGEX
   --timeout SECONDS   give up after this long (status 1)
   --stats             print one JSON line of counters at exit (to stderr)
-  --deterministic     virtual time follows the instruction count: repeatable runs`;
+  --deterministic     virtual time follows the instruction count: repeatable runs
+  --expect REGEX      a step: run until REGEX appears (serial, debug port or text screen)
+  --type TEXT         a step: type TEXT (--send notation) once the --expect before it matched
+  --script FILE       steps from FILE, one a line: expect REGEX [timeout S] [from serial,debug,screen],
+                      type TEXT, key NAME, wait S, screenshot FILE, save-state FILE (not available
+                      yet), exit [STATUS] (docs/scripting.md)
+                      (with steps, --timeout is each expect's limit, default 60 s; a step that
+                      fails exits 1 naming the step, with the screen)
+  --type-to WHERE     where typed text goes: keyboard, serial (COM1) or auto (default: COM1
+                      after a match in the serial output, else the keyboard)
+  --exit-port PORT    QEMU's isa-debug-exit: a guest write of V to PORT exits with status
+                      (V << 1) | 1 (off by default; e.g. --exit-port 0xf4)
+  --trace-port P[=F]  record every write to port P (e.g. 0x80, POST codes): as lines on stderr,
+                      or the bytes written into file F; repeatable
+  --trace-cpu N       keep the last N executed instructions (up to 2048) and print them,
+                      disassembled, with the register dump after a triple fault or an error`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
 const LATER = new Set(["--vga-bios", "--save-state", "--load-state", "--no-jit"]);
 
 interface Args {
+  steps: Step[];
+  typeTo?: TypeTarget;
+  exitPort?: number;
+  tracePorts: { port: number; file?: string }[];
+  traceCpu?: number;
   bios?: string;
   fda?: string;
   fdb?: string;
@@ -69,7 +89,7 @@ interface Args {
   hdb?: string;
   cdrom?: string;
   persist: boolean;
-  boot: number;
+  boot?: string;
   screen: boolean;
   send?: number[][];
   mem: number;
@@ -88,12 +108,8 @@ interface Args {
 
 class UsageError extends Error {}
 
-// Floppy formats by image size (the same list as devices/fdc.ts)
-const FLOPPY_SIZES = new Set([163840, 184320, 327680, 368640, 737280, 1228800, 1474560, 1720320, 1763328, 2949120]);
-function floppyGeometry(size: number): number | undefined { return FLOPPY_SIZES.has(size) ? size : undefined; }
-
 function parseArgs(argv: string[]): Args {
-  const a: Args = { mem: 128, stats: false, deterministic: false, boot: 0, screen: false, serial: "stdio", persist: false };
+  const a: Args = { steps: [], tracePorts: [], mem: 128, stats: false, deterministic: false, screen: false, serial: "stdio", persist: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -109,13 +125,43 @@ function parseArgs(argv: string[]): Args {
       case "--hdb": a.hdb = value(); break;
       case "--cdrom": a.cdrom = value(); break;
       case "--persist": a.persist = true; break;
-      case "--boot": {
+      case "--boot": a.boot = value(); bootOrder(a.boot); break;
+      case "--expect": {
         const v = value();
-        if (!/^[a-d]{1,4}$/.test(v)) throw new UsageError(`--boot ${v}: expected drive letters a, b, c, d in boot order`);
-        let order = 0;
-        // BIOS_BOOT_ORDER nibbles (bios/post.ts): 1 A:, 2 B:, 3 first hard disk, 4 first CD
-        for (let k = 0; k < v.length; k++) order |= (v.charCodeAt(k) - 0x60) << (4 * k);
-        a.boot = order;
+        a.steps.push({ kind: "expect", re: patternOf(v, `--expect ${v}`), where: `--expect #${a.steps.filter((s) => s.kind === "expect").length + 1}` });
+        break;
+      }
+      case "--type": {
+        const v = value();
+        try { parseKeys(v); } catch (e) { throw new UsageError((e as Error).message.replace(/^--send/, "--type")); }
+        a.steps.push({ kind: "type", text: v, where: `--type #${a.steps.filter((s) => s.kind === "type").length + 1}` });
+        break;
+      }
+      case "--script": {
+        const v = value();
+        if (!existsSync(v)) throw new UsageError(`--script ${v}: no such file`);
+        a.steps.push(...parseScript(readFileSync(v, "utf8"), v));
+        break;
+      }
+      case "--type-to": {
+        const v = value();
+        if (v !== "keyboard" && v !== "serial" && v !== "auto") throw new UsageError(`--type-to ${v}: expected keyboard, serial or auto`);
+        a.typeTo = v;
+        break;
+      }
+      case "--exit-port": a.exitPort = parsePort(value(), "--exit-port"); break;
+      case "--trace-port": {
+        const v = value();
+        const eq = v.indexOf("=");
+        const file = eq >= 0 ? v.slice(eq + 1) : undefined;
+        if (file === "") throw new UsageError(`--trace-port ${v}: a file name after =`);
+        a.tracePorts.push({ port: parsePort(eq >= 0 ? v.slice(0, eq) : v, "--trace-port"), file });
+        break;
+      }
+      case "--trace-cpu": {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > S.TRACE_LEN) throw new UsageError(`--trace-cpu ${v}: expected a number of instructions from 1 to ${S.TRACE_LEN}`);
+        a.traceCpu = Number(v);
         break;
       }
       case "--screen": a.screen = true; break;
@@ -176,6 +222,10 @@ function parseArgs(argv: string[]): Args {
   }
   if ((a.initrd !== undefined || a.append !== undefined) && a.kernel === undefined) throw new UsageError(`${a.initrd !== undefined ? "--initrd" : "--append"} needs --kernel`);
   if (a.kernel !== undefined && a.boot) throw new UsageError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
+  // with steps, --until is the last one
+  if (a.steps.length && a.until) a.steps.push({ kind: "expect", re: a.until, where: "--until" });
+  const save = a.steps.find((s) => s.kind === "save-state");
+  if (save && !canSaveState()) throw new UsageError(`${save.where}: save-state: snapshots are not available yet in this version of tab86`);
   return a;
 }
 
@@ -208,29 +258,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   let machine: Machine;
   try {
-    const rom = args.bios ? readImage(args.bios, "--bios") : readImage(defaultBiosPath(), "built-in BIOS");
-    const fda = args.fda !== undefined ? readImage(args.fda, "--fda") : undefined;
-    const fdb = args.fdb !== undefined ? readImage(args.fdb, "--fdb") : undefined;
-    for (const [img, flag, path] of [[fda, "--fda", args.fda], [fdb, "--fdb", args.fdb]] as const) {
-      if (img && floppyGeometry(img.length) === undefined) throw new ConfigError(`${flag} ${path}: ${img.length} bytes is not a floppy image size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M, 2.88M)`);
-    }
-    // TAB86_CORE=debug runs the core built with assertions and names (for emulator bugs)
-    machine = await createNodeMachine({ memMiB: args.mem, vramMiB: args.vram, rom, deterministic: args.deterministic, stopOnTripleFault: true }, process.env.TAB86_CORE === "debug");
-    if (fda) machine.insertFloppy(0, fda);
-    if (fdb) machine.insertFloppy(1, fdb);
-    if (args.hda !== undefined) machine.attachDisk(0, "hd", openDiskImage(args.hda, "--hda", args.persist), `--hda ${args.hda}`);
-    if (args.hdb !== undefined) machine.attachDisk(1, "hd", openDiskImage(args.hdb, "--hdb", args.persist), `--hdb ${args.hdb}`);
-    if (args.cdrom !== undefined) machine.attachDisk(2, "cd", new FileDisk(args.cdrom, "--cdrom", false), `--cdrom ${args.cdrom}`);
-    if (args.boot) machine.w32(S.BIOS_BOOT_ORDER, args.boot);
-    if (args.boot === 4 && args.cdrom !== undefined) {
-      // booting only from the CD: say now if it cannot work
-      const why = elToritoProblem(new FileDisk(args.cdrom, "--cdrom", false));
-      if (why) throw new ConfigError(`--cdrom ${args.cdrom}: not bootable: ${why}`);
-    }
-    if (args.kernel !== undefined) {
-      const initrd = args.initrd?.split(",").map((f) => ({ name: f, data: readImage(f, "--initrd") }));
-      loadKernel(machine, { kernel: readImage(args.kernel, "--kernel"), name: args.kernel, initrd, append: args.append });
-    }
+    machine = await buildMachine({
+      bios: args.bios, boot: args.boot, fda: args.fda, fdb: args.fdb, hda: args.hda, hdb: args.hdb, cdrom: args.cdrom, persist: args.persist,
+      kernel: args.kernel, initrd: args.initrd, append: args.append, mem: args.mem, vram: args.vram, deterministic: args.deterministic,
+      exitPort: args.exitPort, tracePorts: args.tracePorts.map((t) => t.port), traceCpu: args.traceCpu,
+      // TAB86_CORE=debug runs the core built with assertions and names (for emulator bugs)
+      debugCore: process.env.TAB86_CORE === "debug",
+    });
   } catch (e) {
     if (e instanceof ConfigError) { out(2, `tab86: ${e.message}\n`); return 2; }
     throw e;
@@ -241,57 +275,131 @@ export async function main(argv: string[]): Promise<number> {
     const path = args.debugPort.slice(5);
     try { debugFd = openSync(path, "w"); } catch (e) { out(2, `tab86: --debug-port ${path}: cannot open for writing (${(e as Error).message})\n`); return 2; }
   }
+  // --trace-port: a file gets the bytes written (little-endian for word and dword writes),
+  // stderr a line per write
+  const traceFds = new Map<number, number>();
+  const opened = new Map<string, number>();
+  for (const t of args.tracePorts) {
+    if (t.file === undefined) { traceFds.set(t.port, 2); continue; }
+    let fd = opened.get(t.file);
+    if (fd === undefined) {
+      try { fd = openSync(t.file, "w"); } catch (e) { out(2, `tab86: --trace-port ${t.file}: cannot open for writing (${(e as Error).message})\n`); return 2; }
+      opened.set(t.file, fd);
+    }
+    traceFds.set(t.port, fd);
+  }
+  const hex = (v: number, w: number) => v.toString(16).padStart(w, "0");
+  const onPortWrite = traceFds.size === 0 ? undefined : (port: number, size: number, value: number) => {
+    const fd = traceFds.get(port) ?? 2;
+    if (fd === 2) out(2, `port ${hex(port, 4)} <- ${hex(value, size * 2)}\n`);
+    else writeSync(fd, new Uint8Array([value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24]).subarray(0, size));
+  };
+  const disasm: Disassembler | undefined = args.traceCpu !== undefined ? (await loadDisassembler()) ?? undefined : undefined;
   const serial = openSerial(args.serial);
   if (serial === null) return 2;
-  const result = await runMachine(machine, {
+  const session = new Session(machine, {
     onSerial: serial.write,
     serialInput: serial.input,
     signal: serial.stop.signal,
-    until: args.until,
-    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     onDebug: debugFd >= 0 ? (t) => out(debugFd, t) : undefined,
-    untilScreen: true,
-    send: args.send,
+    onPortWrite,
+    typeTo: args.typeTo,
+    expectTimeout: args.timeout ?? 60,
   });
+  if (args.send) session.runner.keys.push(...args.send);
+  const t0 = performance.now();
+  const i0 = machine.instructions;
+  let end: RunEnd | "done";
+  let status = 0;
+  let failure: Extract<StepsOutcome, { end: "failed" }> | undefined;
+  let runError: string | undefined;
+  let stepsResult: StepsOutcome | undefined;
+  if (args.steps.length) {
+    try {
+      stepsResult = await runSteps(session, args.steps, {
+        expectTimeout: args.timeout ?? 60,
+        screenshot: (file) => writeFileSync(file, screenshotPng(machine)),
+        saveState: (file) => writeFileSync(file, saveMachineState(machine)),
+      });
+    } catch (e) {
+      serial.close();
+      out(2, `tab86: ${(e as Error).message}\n`);
+      return 2;
+    }
+    switch (stepsResult.end) {
+      case "done": end = "done"; break;
+      case "exit": end = "done"; status = stepsResult.status; break;
+      case "failed": end = stepsResult.error.end; runError = stepsResult.error.result.error; failure = stepsResult; break;
+      case "stopped":
+        end = stepsResult.result.end;
+        runError = stepsResult.result.error;
+        if (end === "halted") {
+          out(2, `tab86: step ${stepsResult.index + 1} of ${args.steps.length} (${stepsResult.step.where}: ${describeStep(stepsResult.step)}): the guest halted with interrupts off, so the steps after it cannot run\n`);
+          status = 1;
+        }
+        break;
+    }
+  } else {
+    const result: RunResult = await session.runner.run({
+      until: args.until,
+      timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
+      untilScreen: true,
+    });
+    end = result.end;
+    runError = result.error;
+  }
   serial.close();
   if (args.screen) out(1, machine.screenText() + "\n");
   if (args.screenshot !== undefined) {
-    const shot = machine.screenshot();
     try {
-      writeFileSync(args.screenshot, encodePng(shot.width, shot.height, shot.data, (raw) => deflateSync(raw, { level: 9 })));
+      writeFileSync(args.screenshot, screenshotPng(machine));
     } catch (e) {
       out(2, `tab86: --screenshot ${args.screenshot}: cannot write (${(e as Error).message})\n`);
       return 2;
     }
   }
-  let status = 0;
-  switch (result.end) {
+  const dump = () => machine.dump(disasm, args.traceCpu ?? 16);
+  switch (end) {
+    case "done": break;
     case "matched": status = 0; break;
     case "stopped": status = 0; break;
+    case "elapsed": status = 0; break;
+    case "guest-exit": status = exitStatus(session.exitValue ?? 0); break;
     case "timeout":
+      if (failure) break;
       out(2, args.until ? `tab86: timeout after ${args.timeout} s: "${args.until.source}" did not appear\n` : `tab86: stopped after ${args.timeout} s\n`);
       status = args.until ? 1 : 0;
       break;
     case "halted":
+      if (failure || stepsResult) break;
       if (args.until) { out(2, `tab86: the guest halted with interrupts off before "${args.until.source}" appeared\n`); status = 1; }
       break;
     case "triple-fault":
-      out(2, `tab86: triple fault (the guest could not deliver an exception); machine state:\n${machine.dump()}\n`);
+      out(2, `tab86: triple fault (the guest could not deliver an exception); machine state:\n${dump()}\n`);
       status = 3;
       break;
     case "fatal":
-      out(2, `tab86: emulator error (${result.error ?? machine.fatalName()}); machine state:\n${machine.dump()}\n`);
+      out(2, `tab86: emulator error (${runError ?? machine.fatalName()}); machine state:\n${dump()}\n`);
       status = 4;
       break;
   }
+  if (failure && (end === "timeout" || end === "halted")) {
+    // which step, what it waited for, and what the guest showed
+    const n = failure.index + 1;
+    out(2, `tab86: step ${n} of ${args.steps.length} (${failure.step.where}: ${describeStep(failure.step)}) failed: ${failure.error.message}\n`);
+    out(2, `the screen:\n${failure.error.screen || "(graphics mode: no text)"}\n`);
+    const tail = stripTail(failure.error.result.serialOutput || session.runner.serialPending);
+    if (tail) out(2, `the last serial output:\n${tail}\n`);
+    status = 1;
+  }
   if (args.stats) {
-    const secs = result.seconds;
-    const insns = Number(result.instructions);
+    const secs = (performance.now() - t0) / 1000;
+    const insns = Number(machine.instructions - i0);
     out(2, JSON.stringify({
       instructions: insns,
       seconds: Number(secs.toFixed(3)),
       mips: Number((insns / secs / 1e6).toFixed(2)),
-      exit: result.end,
+      exit: end === "done" ? "steps-done" : end,
       post_code: machine.postCode,
       tlb_misses: Number(machine.r64(S.TLB_MISSES)),
       tlb_flushes: Number(machine.r64(S.TLB_FLUSHES)),
@@ -299,6 +407,11 @@ export async function main(argv: string[]): Promise<number> {
     }) + "\n");
   }
   return status;
+}
+
+// The last lines of serial output for a failure message, control sequences removed.
+function stripTail(s: string): string {
+  return stripControls(s).split(/\r?\n/).slice(-10).join("\n").trimEnd();
 }
 
 // COM1 on the terminal: output to stdout; input from stdin. A terminal is put in raw mode (so

@@ -2,7 +2,8 @@
 // memory and table, calls init(), loads a ROM into ROM..ROM+size, then calls run(budget)
 // repeatedly and acts on the exit reason. All state is in linear memory at the addresses in
 // state.ts, which the host imports too.
-import { EIP, MEM_SIZE, ROM_SIZE, CONFIG_FLAGS, PORT92, DEBUG_HEAD, DEBUG_TAIL, EXIT_REASON, ICOUNT } from "./state";
+import { EIP, MEM_SIZE, ROM_SIZE, CONFIG_FLAGS, PORT92, DEBUG_HEAD, DEBUG_TAIL, EXIT_REASON, ICOUNT, EXIT_PORT, PORT_MAP } from "./state";
+import { PORT_DEV_EXIT } from "./bus/portwatch";
 import { cpu_reset, run as cpu_run, step as cpu_step } from "./cpu/cpu";
 import { port_claim, io_read8, io_read16, io_read32, io_write8, io_write16, io_write32 } from "./bus/ports";
 import { PORT_DEV_SYS } from "./bus/sysports";
@@ -63,6 +64,7 @@ export function init(mem_size: u32, rom_size: u32, flags: u32, ns_per_insn_fp: u
   store<u32>(DEBUG_HEAD, 0);
   store<u32>(DEBUG_TAIL, 0);
   store<u64>(ICOUNT, 0);
+  store<u32>(EXIT_PORT, 0xffffffff);
   port_claim(0x80, 1, PORT_DEV_SYS);
   port_claim(0x92, 1, PORT_DEV_SYS);
   port_claim(0xe9, 1, PORT_DEV_SYS);
@@ -174,3 +176,14 @@ export function floppy_size(drive: u32): u32 { return fdc_image_size(drive); }
 
 // The host served the posted disk request (state.ts DISK_REQ_*, bus/disk.ts) and wrote its status.
 export { disk_done } from "./bus/disk";
+
+// Put the exit port (QEMU's isa-debug-exit, bus/portwatch.ts) at `port`. Returns 0, or the id
+// of the device that already has the port (bus/ports.ts PORT_DEV_*), which keeps it.
+export function exit_port_set(port: u32): u32 {
+  port &= 0xffff;
+  const id = <u32>load<u8>(PORT_MAP + port);
+  if (id != 0 && id != <u32>PORT_DEV_EXIT) return id;
+  port_claim(port, 1, PORT_DEV_EXIT);
+  store<u32>(EXIT_PORT, port);
+  return 0;
+}

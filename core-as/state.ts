@@ -27,7 +27,7 @@
 //   0x0052_0000  +--------------------------+
 //                | MMIO_MAP: 1 Mi x u8      |  device id per 4 KiB physical page (below 4 GiB)
 //   0x0062_0000  +--------------------------+
-//                | TRACE: last instructions |  ring of CS:EIP for the diagnostic dump
+//                | TRACE: last instructions |  ring of (CS:EIP, bytes) for --trace-cpu and the dump
 //   0x0063_0000  +--------------------------+
 //                | ROM (up to 1 MiB)        |  the BIOS image
 //   0x0074_0000  +--------------------------+
@@ -37,6 +37,7 @@
 //   0x007A_0000  | DISK_BUF: 128 KiB        |  sectors of the posted disk request
 //   0x007C_0000  | IDE_BUF: 2 x 64 KiB      |  the IDE channels' data buffers (PIO, DMA chunks)
 //                | VRAM_DIRTY, VRAM_WLIST   |  VRAM pages written since the last render, TLB entries to re-protect
+//                | PORT_WATCH, PORT_TRACE   |  ports whose writes are recorded (--trace-port), the record ring
 //                | (free)                   |
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
@@ -149,7 +150,7 @@ export const TLB_MISSES = 0x1308; // u64
 export const TLB_FLUSHES = 0x1310; // u64
 export const TLB_LIST_LEN = 0x1318;
 export const TRACE_HEAD = 0x131c;
-export const CONFIG_FLAGS = 0x1320; // bit0: triple fault stops the run instead of resetting
+export const CONFIG_FLAGS = 0x1320; // bit0: triple fault stops the run instead of resetting; bit1: instruction trace (TRACE)
 export const PAGE_FAULTS = 0x1328; // u64
 export const TRIPLE_FAULTS = 0x1330;
 export const CPUID_SIG = 0x1334;
@@ -197,6 +198,17 @@ export const BIOS_CDEMU = 0x1548;
 export const BIOS_KERNEL = 0x1568;
 // INT 14h (bios/system.ts): u64 virtual time a wait for the serial port ends (0 = not waiting)
 export const BIOS_SERIAL_UNTIL = 0x1588;
+
+// Ports the host watches (core-as/bus/portwatch.ts). Every write to a port whose bit is set in
+// PORT_WATCH is appended to PORT_TRACE_RING (entries of 8 bytes: u32 value, u16 port, u8 size
+// in bytes, u8 0); the host drains it (--trace-port). A write to the exit port (isa-debug-exit,
+// --exit-port) stores its value in GUEST_EXIT_VALUE and sets GUEST_EXIT_REQ; run() then returns
+// EXIT_GUEST_EXIT.
+export const PORT_TRACE_HEAD = 0x1590; // write index, entries (free running)
+export const PORT_TRACE_TAIL = 0x1594; // read index (owned by the host)
+export const GUEST_EXIT_REQ = 0x1598; // 1: the guest wrote the exit port, run() returns EXIT_GUEST_EXIT
+export const GUEST_EXIT_VALUE = 0x159c; // the value written (8, 16 or 32 bits as the access was)
+export const EXIT_PORT = 0x15a0; // the exit port's number, 0xFFFFFFFF when there is none
 
 export const STATE_END = 0x1600;
 
@@ -253,8 +265,13 @@ export const TLB_LIST = 0x500000;
 export const TLB_LIST_MAX = 0x4000; // entries (u32 page numbers)
 export const PORT_MAP = 0x510000;
 export const MMIO_MAP = 0x520000;
+// The instruction trace (CONFIG_FLAGS bit 1, --trace-cpu): TRACE_LEN entries of TRACE_ENTRY
+// bytes, written as each instruction is decoded (cpu/cpu.ts): u32 linear address (CS base +
+// EIP), u32 EIP, u16 CS selector, u8 length (0: the fetch faulted), u8 bits (16 or 32), u32 0,
+// then the 16 code bytes the decoder read (zero past what could be fetched).
 export const TRACE = 0x620000;
-export const TRACE_LEN = 0x1000; // entries of (cs_base+eip) u32
+export const TRACE_LEN = 0x800;
+export const TRACE_ENTRY = 0x20;
 export const ROM = 0x630000;
 export const ROM_MAX = 0x100000;
 export const VGA_MEM = 0x740000;
@@ -268,6 +285,9 @@ export const IDE_BUF_SIZE = 0x10000;
 export const VRAM_DIRTY = 0x786000; // 0x4000: a byte per 4 KiB page of VRAM, nonzero = written since the last render (devices/vbe.ts)
 export const VRAM_WLIST = 0x78a000; // 0x1000: linear pages whose TLB entry lets the CPU write VRAM directly (devices/vbe.ts)
 export const VRAM_WLIST_MAX = 0x400;
+export const PORT_WATCH = 0x78b000; // 0x2000: a bit per I/O port, set = record its writes (bus/portwatch.ts)
+export const PORT_TRACE_RING = 0x78d000; // PORT_TRACE_SIZE entries of 8 bytes (PORT_TRACE_HEAD)
+export const PORT_TRACE_SIZE = 0x1000;
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;
@@ -288,6 +308,7 @@ export const EXIT_TRIPLE_FAULT = 3; // a triple fault, with CONFIG_FLAGS bit0 se
 export const EXIT_FATAL = 4; // an emulator error; FATAL_CODE says which
 export const EXIT_DEBUG_FULL = 5; // the debug ring needs draining
 export const EXIT_DISK = 6; // a disk request is posted (DISK_REQ_*): serve it, call disk_done(), run on
+export const EXIT_GUEST_EXIT = 7; // the guest wrote the exit port: GUEST_EXIT_VALUE (isa-debug-exit)
 
 // ---- disk request values (DISK_REQ_*, DISK_INFO)
 export const DISK_OWNER_BIOS = 1; // a BIOS service (INT 13h, boot): it re-executes and finds the result

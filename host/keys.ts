@@ -1,4 +1,5 @@
-// Text for --send turned into PS/2 scancode set 2 key strokes (make, then F0 break).
+// Text for --send, --type and `type` steps turned into PS/2 scancode set 2 key strokes (make,
+// then F0 break), or into the bytes a terminal sends (parseSerialKeys).
 // Notation: printable ASCII types itself (with Shift where the US layout needs it), "\n" is
 // Enter, and {Name} names a key: {Enter} {Tab} {Esc} {Backspace} {Space} {Up} {Down} {Left}
 // {Right} {Home} {End} {PgUp} {PgDn} {Ins} {Del} {F1}..{F12}, with modifiers joined by "-":
@@ -42,35 +43,80 @@ function charKey(ch: string): [number, boolean, boolean] | undefined {
   return undefined;
 }
 
+/** One thing to type: a character, or a named key with modifiers (lower case). */
+export type KeyToken = { ch: string } | { name: string; mods: string[] };
+
+/** Split TEXT in the notation above into characters and named keys. Throws on a bad name. */
+export function tokenizeKeys(text: string): KeyToken[] {
+  const out: KeyToken[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "{" && text[i + 1] === "{") { out.push({ ch: "{" }); i++; continue; }
+    if (ch !== "{") { out.push({ ch }); continue; }
+    const end = text.indexOf("}", i);
+    if (end < 0) throw new Error(`--send: "{" without "}" at position ${i}`);
+    const parts = text.slice(i + 1, end).split("-");
+    const whole = parts.join("-");
+    i = end;
+    const name = parts.pop()!;
+    for (const p of parts) if (!MODS[p.toLowerCase()]) throw new Error(`--send: unknown modifier ${p} in {${whole}}`);
+    const lname = name.toLowerCase();
+    if (!NAMED[lname] && !(name.length === 1 && charKey(lname))) throw new Error(`--send: unknown key {${whole}}`);
+    out.push({ name: lname, mods: parts.map((p) => p.toLowerCase()) });
+  }
+  return out;
+}
+
 /** Parse --send text into key strokes (each a list of set 2 bytes). Throws on a bad name. */
 export function parseKeys(text: string): number[][] {
   const keys: number[][] = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === "{" && text[i + 1] === "{") { keys.push(stroke(CODES[PLAIN.indexOf("[")], false, [MODS.shift])); i++; continue; }
-    if (ch === "{") {
-      const end = text.indexOf("}", i);
-      if (end < 0) throw new Error(`--send: "{" without "}" at position ${i}`);
-      const parts = text.slice(i + 1, end).split("-");
-      i = end;
-      const name = parts.pop()!;
-      const mods = parts.map((p) => {
-        const m = MODS[p.toLowerCase()];
-        if (!m) throw new Error(`--send: unknown modifier ${p} in {${text.slice(i - 0, end)}}`);
-        return m;
-      });
-      const named = NAMED[name.toLowerCase()];
-      if (named) { keys.push(stroke(named[0], named[1], mods)); continue; }
-      if (name.length === 1) {
-        const k = charKey(name.toLowerCase());
-        if (k) { keys.push(stroke(k[0], false, k[2] ? [...mods, MODS.shift] : mods)); continue; }
-      }
-      throw new Error(`--send: unknown key {${parts.concat(name).join("-")}}`);
+  for (const t of tokenizeKeys(text)) {
+    if ("ch" in t) {
+      if (t.ch === "\n" || t.ch === "\r") { keys.push(stroke(0x5a, false, [])); continue; }
+      const k = charKey(t.ch);
+      if (!k) throw new Error(`--send: cannot type ${JSON.stringify(t.ch)}`);
+      keys.push(stroke(k[0], false, k[2] ? [MODS.shift] : []));
+      continue;
     }
-    if (ch === "\n" || ch === "\r") { keys.push(stroke(0x5a, false, [])); continue; }
-    const k = charKey(ch);
-    if (!k) throw new Error(`--send: cannot type ${JSON.stringify(ch)}`);
-    keys.push(stroke(k[0], false, k[2] ? [MODS.shift] : []));
+    const mods = t.mods.map((m) => MODS[m]);
+    const named = NAMED[t.name];
+    if (named) { keys.push(stroke(named[0], named[1], mods)); continue; }
+    const k = charKey(t.name)!;
+    keys.push(stroke(k[0], false, k[2] ? [...mods, MODS.shift] : mods));
   }
   return keys;
+}
+
+// What a VT100/xterm terminal sends for the named keys (ECMA-48, xterm's PC-style function keys)
+const TERMINAL: Record<string, string> = {
+  enter: "\r", tab: "\t", esc: "\x1b", escape: "\x1b", backspace: "\x7f", bs: "\x7f", space: " ",
+  up: "\x1b[A", down: "\x1b[B", right: "\x1b[C", left: "\x1b[D", home: "\x1b[H", end: "\x1b[F",
+  pgup: "\x1b[5~", pgdn: "\x1b[6~", ins: "\x1b[2~", insert: "\x1b[2~", del: "\x1b[3~", delete: "\x1b[3~",
+  f1: "\x1bOP", f2: "\x1bOQ", f3: "\x1bOR", f4: "\x1bOS", f5: "\x1b[15~", f6: "\x1b[17~", f7: "\x1b[18~",
+  f8: "\x1b[19~", f9: "\x1b[20~", f10: "\x1b[21~", f11: "\x1b[23~", f12: "\x1b[24~",
+};
+
+/** The same notation as the bytes a terminal sends on a serial line: characters as they are
+ * (latin1), Enter and a line break as CR, {Ctrl-X} as the control character (X & 1Fh), {Alt-X}
+ * as ESC X, named keys as xterm sends them ({Up} = ESC [ A, {F1} = ESC O P, {F5} = ESC [ 1 5 ~). */
+export function parseSerialKeys(text: string): number[] {
+  const out: number[] = [];
+  for (const t of tokenizeKeys(text)) {
+    if ("ch" in t) {
+      const c = t.ch === "\n" ? 13 : t.ch.charCodeAt(0);
+      if (c > 0xff) throw new Error(`--send: cannot send ${JSON.stringify(t.ch)} on a serial line (latin1 only)`);
+      out.push(c);
+      continue;
+    }
+    let seq = TERMINAL[t.name] ?? t.name;
+    if (t.mods.includes("shift") && seq.length === 1) seq = t.name === "tab" ? "\x1b[Z" : seq.toUpperCase();
+    if (t.mods.includes("ctrl")) {
+      if (seq.length !== 1) throw new Error(`--send: {Ctrl-${t.name}} has no terminal code`);
+      const c = seq.toUpperCase().charCodeAt(0);
+      seq = String.fromCharCode(c === 0x3f ? 0x7f : c & 0x1f);
+    }
+    if (t.mods.includes("alt")) seq = "\x1b" + seq;
+    for (const ch of seq) out.push(ch.charCodeAt(0));
+  }
+  return out;
 }

@@ -45,6 +45,7 @@ export interface CoreExports {
   floppy_size(drive: number): number;
   disk_done(): void;
   ide_attach(drive: number): void;
+  exit_port_set(port: number): number;
 }
 
 /** What sits at an IDE position: a hard disk or a CD-ROM drive (which may be empty). */
@@ -68,6 +69,9 @@ export interface MachineOptions {
   rtcStart?: Date;
   /** SVGA video memory in MiB: a power of two from 4 to 64 (default 16) */
   vramMiB?: number;
+  /** keep the last instructions (up to TRACE_LEN) with their code bytes for the dump
+   * (--trace-cpu): costs a copy per instruction */
+  traceCpu?: boolean;
 }
 
 export const MIN_MEM_MIB = 1;
@@ -97,7 +101,27 @@ export function checkMem(memMiB: number): void {
 // The screen description vga_render() writes (devices/vga_render.ts)
 const VGA_SCREEN = S.DEV_VGA + 0x700;
 
-export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full", "disk"];
+export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full", "disk", "guest-exit"];
+
+/** The device names for port conflicts (core-as/bus/ports.ts PORT_DEV_*). */
+const PORT_DEVICES = ["nothing", "the system ports (POST code, A20, debug console)", "the PIC", "the PIT", "the RTC", "the keyboard controller",
+  "the DMA controller", "a serial port", "the floppy controller", "PCI configuration", "the VGA", "the IDE controller", "the exit port"];
+
+/** One instruction from the trace ring (--trace-cpu), oldest first. */
+export interface TracedInstruction {
+  /** CS base + EIP */
+  linear: number;
+  cs: number;
+  eip: number;
+  /** 16 or 32 */
+  bits: number;
+  /** the instruction's bytes (empty when fetching it faulted: then `fetched` has what could be read) */
+  bytes: Uint8Array;
+  fetched: Uint8Array;
+}
+
+/** Turns code bytes into text (host/disasm.ts gives one over iced-x86 when it is installed). */
+export type Disassembler = (bytes: Uint8Array, bits: number, eip: number) => string;
 const FATAL_NAMES = ["none", "unimplemented", "internal"];
 
 export class Machine {
@@ -147,7 +171,7 @@ export class Machine {
     machine.u8.set(options.rom, S.ROM);
     const nsPerInsn = options.nsPerInstruction ?? 10;
     const rtcStart = options.rtcStart ?? (options.deterministic ? new Date(Date.UTC(2000, 0, 1)) : new Date());
-    machine.core.init(memSize, options.rom.length, options.stopOnTripleFault ? 1 : 0, Math.round(nsPerInsn * 65536), options.deterministic ? 1 : 0, rtcStart.getTime() / 1000);
+    machine.core.init(memSize, options.rom.length, (options.stopOnTripleFault ? 1 : 0) | (options.traceCpu ? 2 : 0), Math.round(nsPerInsn * 65536), options.deterministic ? 1 : 0, rtcStart.getTime() / 1000);
     if (options.vramMiB !== undefined && options.vramMiB !== 16) machine.core.vga_set_vram(options.vramMiB);
     return machine;
   }
@@ -385,6 +409,54 @@ export class Machine {
     return this.r32(VGA_SCREEN) === 1;
   }
 
+  /** Make `port` the exit port (QEMU's isa-debug-exit): a guest write of V ends the run with
+   * status (V << 1) | 1 (host/run.ts). A port that a device already has is refused. */
+  setExitPort(port: number): void {
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new ConfigError(`exit port ${port}: ports are 0 to 0xFFFF`);
+    const owner = this.core.exit_port_set(port);
+    if (owner !== 0) throw new ConfigError(`exit port 0x${port.toString(16)}: the port belongs to ${PORT_DEVICES[owner] ?? "device " + owner}`);
+  }
+
+  /** The value the guest wrote to the exit port (after run() returned EXIT_GUEST_EXIT). */
+  get guestExitValue(): number { return this.r32(S.GUEST_EXIT_VALUE); }
+
+  /** Record every write to `port` (drainPortTrace() returns them). */
+  tracePort(port: number, on = true): void {
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new ConfigError(`trace port ${port}: ports are 0 to 0xFFFF`);
+    const at = S.PORT_WATCH + (port >> 3);
+    this.u8[at] = on ? this.u8[at] | (1 << (port & 7)) : this.u8[at] & ~(1 << (port & 7));
+  }
+
+  /** The writes to traced ports since the last call, oldest first (the ring keeps the newest
+   * PORT_TRACE_SIZE). */
+  drainPortTrace(): { port: number; size: number; value: number }[] {
+    const head = this.r32(S.PORT_TRACE_HEAD);
+    let tail = this.r32(S.PORT_TRACE_TAIL);
+    if (head - tail > S.PORT_TRACE_SIZE) tail = head - S.PORT_TRACE_SIZE;
+    const out: { port: number; size: number; value: number }[] = [];
+    for (; tail !== head; tail = (tail + 1) >>> 0) {
+      const at = S.PORT_TRACE_RING + (tail & (S.PORT_TRACE_SIZE - 1)) * 8;
+      out.push({ value: this.r32(at), port: this.dv.getUint16(at + 4, true), size: this.u8[at + 6] });
+    }
+    this.w32(S.PORT_TRACE_TAIL, head);
+    return out;
+  }
+
+  /** The last n instructions executed (oldest first), when the machine was created with
+   * traceCpu; empty otherwise. */
+  traceCpu(n: number = S.TRACE_LEN): TracedInstruction[] {
+    const head = this.r32(S.TRACE_HEAD);
+    const count = Math.min(head, n, S.TRACE_LEN);
+    const out: TracedInstruction[] = [];
+    for (let i = head - count; i < head; i++) {
+      const e = S.TRACE + (i & (S.TRACE_LEN - 1)) * S.TRACE_ENTRY;
+      const len = this.u8[e + 10];
+      const fetched = this.u8.slice(e + 16, e + 32);
+      out.push({ linear: this.r32(e), eip: this.r32(e + 4), cs: this.dv.getUint16(e + 8, true), bits: this.u8[e + 11], bytes: fetched.slice(0, len), fetched });
+    }
+    return out;
+  }
+
   r32(addr: number): number { return this.dv.getUint32(addr, true); }
   w32(addr: number, v: number): void { this.dv.setUint32(addr, v >>> 0, true); }
   r64(addr: number): bigint { return this.dv.getBigUint64(addr, true); }
@@ -405,8 +477,10 @@ export class Machine {
     return FATAL_NAMES[this.r32(S.FATAL_CODE)] ?? String(this.r32(S.FATAL_CODE));
   }
 
-  /** The register dump printed when a run ends on an error (DESIGN.md principle 11). */
-  dump(): string {
+  /** The register dump printed when a run ends on an error (DESIGN.md principle 11): with the
+   * instruction trace on, the last `traceCount` instructions (disassembled with `disasm`, or as
+   * bytes), the last one being where the machine stopped. */
+  dump(disasm?: Disassembler, traceCount = 16): string {
     const h = (v: number, w = 8) => (v >>> 0).toString(16).padStart(w, "0");
     const mode = this.r32(S.MODE);
     const modeName = (mode & S.MODE_PE) === 0 ? "real" : (mode & S.MODE_VM) ? "virtual-8086" : (mode & S.MODE_CODE32) ? "protected 32-bit" : "protected 16-bit";
@@ -421,16 +495,25 @@ export class Machine {
     }
     lines.push(`CR0 ${h(this.r32(S.CR0))} CR2 ${h(this.r32(S.CR2))} CR3 ${h(this.r32(S.CR3))} CR4 ${h(this.r32(S.CR4))}  GDTR ${h(this.r32(S.GDTR_BASE))}/${h(this.r32(S.GDTR_LIMIT), 4)} IDTR ${h(this.r32(S.IDTR_BASE))}/${h(this.r32(S.IDTR_LIMIT), 4)}`);
     lines.push(`instructions ${this.instructions}, last POST code ${h(this.postCode, 2)}, last exception vector ${this.r32(S.EXC_VECTOR)} error ${h(this.r32(S.EXC_ERROR), 4)}`);
-    const head = this.r32(S.TRACE_HEAD);
-    if (head === 0) {
-      // the trace ring costs three memory accesses per instruction, so it is off unless asked for
-      lines.push(`instruction at fault: CS:EIP ${h(this.r32(S.SEG_SEL + 4), 4)}:${h(this.r32(S.INSN_EIP))} (instruction trace off)`);
+    const trace = this.traceCpu(traceCount);
+    if (trace.length === 0) {
+      // the trace ring costs a copy per instruction, so it is off unless asked for (--trace-cpu)
+      lines.push(`instruction at fault: CS:EIP ${h(this.r32(S.SEG_SEL + 4), 4)}:${h(this.r32(S.INSN_EIP))} (instruction trace off: --trace-cpu N keeps the last N)`);
     } else {
-      const n = Math.min(head, 16);
-      const recent: string[] = [];
-      for (let i = head - n; i < head; i++) recent.push(h(this.r32(S.TRACE + ((i & (S.TRACE_LEN - 1)) * 4))));
-      lines.push(`last instructions (linear CS base + EIP): ${recent.join(" ")}`);
+      lines.push(`last ${trace.length} instructions (oldest first; CS:EIP, linear address, bytes, instruction):`);
+      for (const t of trace) lines.push("  " + formatTraced(t, disasm));
     }
     return lines.join("\n");
   }
+}
+
+/** One traced instruction as a line of the dump. */
+export function formatTraced(t: TracedInstruction, disasm?: Disassembler): string {
+  const h = (v: number, w = 8) => (v >>> 0).toString(16).padStart(w, "0");
+  const hex = (b: Uint8Array) => [...b].map((x) => h(x, 2)).join(" ");
+  const where = `${h(t.cs, 4)}:${h(t.eip, t.bits === 32 ? 8 : 4)} ${h(t.linear)}`;
+  if (t.bytes.length === 0) return `${where}  ${hex(t.fetched.subarray(0, 4))}...  (fetch faulted)`;
+  let text = "";
+  if (disasm) { try { text = disasm(t.bytes, t.bits, t.eip); } catch { text = ""; } }
+  return `${where}  ${hex(t.bytes).padEnd(3 * 8)}${text ? " " + text : ""}`;
 }

@@ -15,6 +15,7 @@ import { vbe_read, vbe_write } from "../../devices/vbe";
 import { pci_read, pci_write } from "../../devices/pci";
 import { fdc_read, fdc_write } from "../../devices/fdc";
 import { ide_read, ide_write, ide_is_data } from "../../devices/ide";
+import { PORT_DEV_EXIT, port_watched, port_record, exit_port_write } from "./portwatch";
 
 export const PORT_DEV_NONE: u8 = 0;
 // Device ids (PORT_DEV_SYS = 1 is in sysports.ts). Each device's file claims its ports at init.
@@ -28,6 +29,7 @@ export const PORT_DEV_FDC: u8 = 8; // 0x3F0-0x3F7 (not 0x3F6)
 export const PORT_DEV_PCI: u8 = 9; // 0xCF8-0xCFF except 0xCF9 (the KBC's reset control: claim around it)
 export const PORT_DEV_VGA: u8 = 10; // 0x3B0-0x3DF, Bochs VBE 0x1CE-0x1CF
 export const PORT_DEV_IDE: u8 = 11; // 0x1F0-0x1F7, 0x3F6, 0x170-0x177, 0x376, bus master (PCI BAR4, 16 ports)
+// PORT_DEV_EXIT = 12 (bus/portwatch.ts): the exit port, where the host puts it
 
 export function port_claim(port: u32, count: u32, id: u8): void {
   for (let i: u32 = 0; i < count; i++) store<u8>(PORT_MAP + ((port + i) & 0xffff), id);
@@ -54,6 +56,7 @@ export function io_read8(port: u32): u32 {
 export function io_write8(port: u32, v: u32): void {
   port &= 0xffff;
   v &= 0xff;
+  if (port_watched(port)) port_record(port, 1, v);
   switch (load<u8>(PORT_MAP + port)) {
     case PORT_DEV_SYS: sysport_write8(port, v); return;
     case PORT_DEV_PIC: pic_write8(port, v); return;
@@ -66,6 +69,7 @@ export function io_write8(port: u32, v: u32): void {
     case PORT_DEV_PCI: pci_write(port, 1, v); return;
     case PORT_DEV_FDC: fdc_write(port, v); return;
     case PORT_DEV_IDE: ide_write(port, 1, v); return;
+    case PORT_DEV_EXIT: exit_port_write(v); return;
     default: return;
   }
 }
@@ -101,7 +105,21 @@ export function io_read16(port: u32): u32 {
   return io_read8(port) | (io_read8(port + 1) << 8);
 }
 
+// A wide write that a device takes whole: recorded once with its size if the port is watched.
+@inline function whole(port: u32): bool {
+  const id = load<u8>(PORT_MAP + (port & 0xffff));
+  return id == PORT_DEV_PCI || id == PORT_DEV_EXIT || (id == PORT_DEV_IDE && ide_is_data(port & 0xffff)) || is_vbe(port);
+}
+function watch_wide(port: u32, size: u32, v: u32): void {
+  if (port_watched(port & 0xffff) && whole(port)) port_record(port & 0xffff, size, v);
+}
+@inline function is_exit(port: u32): bool {
+  return load<u8>(PORT_MAP + (port & 0xffff)) == PORT_DEV_EXIT;
+}
+
 export function io_write16(port: u32, v: u32): void {
+  watch_wide(port, 2, v & 0xffff);
+  if (is_exit(port)) { exit_port_write(v & 0xffff); return; }
   if (is_pci(port)) { pci_write(port & 0xffff, 2, v & 0xffff); return; }
   if (is_ide_data(port)) { ide_write(port & 0xffff, 2, v & 0xffff); return; }
   if (is_vbe(port)) { vbe_write(port & 0xffff, v & 0xffff); return; }
@@ -117,6 +135,8 @@ export function io_read32(port: u32): u32 {
 }
 
 export function io_write32(port: u32, v: u32): void {
+  watch_wide(port, 4, v);
+  if (is_exit(port)) { exit_port_write(v); return; }
   if (is_pci(port)) { pci_write(port & 0xffff, 4, v); return; }
   if (is_ide_data(port)) { ide_write(port & 0xffff, 4, v); return; }
   io_write16(port, v & 0xffff);

@@ -10,8 +10,10 @@ import {
   EXIT_BUDGET, EXIT_HALT, EXIT_RESET, EXIT_TRIPLE_FAULT, EXIT_FATAL, EXIT_DEBUG_FULL, EXIT_DISK, DISK_REQ_STATE, CONFIG_FLAGS,
   DEBUG_HEAD, DEBUG_TAIL, DEBUG_RING_SIZE, TRIPLE_FAULTS, TRACE, TRACE_HEAD, TRACE_LEN, SEG_BASE,
   MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_APIC_BASE, TSC_OFFSET, CPUID_SIG, MODE,
-  MSR_MISC_ENABLE, MSR_PAT, MTRR_DEF_TYPE, HALT_UNTIL, EXC_NESTING, MTRR_VAR,
+  MSR_MISC_ENABLE, MSR_PAT, MTRR_DEF_TYPE, HALT_UNTIL, EXC_NESTING, MTRR_VAR, TRACE_ENTRY, SEG_SEL,
+  FETCH_BUF, EXIT_GUEST_EXIT, GUEST_EXIT_REQ, PORT_TRACE_HEAD, PORT_TRACE_TAIL, PORT_TRACE_SIZE, MODE_CODE32,
 } from "../state";
+import { FW_START, FW_LEN, FW_HOST } from "./fetch_window";
 import { DBG_ACTIVE, DBG_EXEC, DBG_HIT, debug_update, dbg_exec_hits, dbg_clear_hits } from "./debug";
 import { DELIVERED, clear_delivered } from "./interrupt";
 import { FAULTED, clear_fault } from "./fault";
@@ -86,12 +88,24 @@ export function cpu_reset(): void {
   request_exit_check();
 }
 
-// Remember recent instruction addresses for the diagnostic dump (when CONFIG_FLAGS bit 1 asks
-// for it: it costs three memory accesses per instruction).
+// Remember recent instructions for the diagnostic dump (when CONFIG_FLAGS bit 1 asks for it,
+// --trace-cpu: it costs a copy of the code bytes per instruction). Called after decode() and
+// before the instruction runs, so the code bytes are where the decoder read them: in the
+// fetch window, or in FETCH_BUF when prefill() copied them (state.ts TRACE_ENTRY).
 export let TRACE_ON: bool = false;
-@inline function trace(lin: u32): void {
+function trace(eip: u32, ok: bool): void {
   const h = load<u32>(TRACE_HEAD);
-  store<u32>(TRACE + ((h & (TRACE_LEN - 1)) << 2), lin);
+  const e = TRACE + (h & (TRACE_LEN - 1)) * TRACE_ENTRY;
+  store<u32>(e, load<u32>(SEG_BASE + (S_CS << 2)) + eip);
+  store<u32>(e + 4, eip);
+  store<u16>(e + 8, <u16>load<u32>(SEG_SEL + (S_CS << 2)));
+  store<u8>(e + 10, ok ? <u8>(load<u32>(EIP) - eip) : 0);
+  store<u8>(e + 11, (load<u32>(MODE) & MODE_CODE32) != 0 ? 32 : 16);
+  store<u32>(e + 12, 0);
+  const d = eip - FW_START;
+  const src: usize = d < FW_LEN && FW_LEN - d >= 16 ? FW_HOST + d : FETCH_BUF;
+  store<u64>(e + 16, load<u64>(src));
+  store<u64>(e + 24, load<u64>(src + 8));
   store<u32>(TRACE_HEAD, h + 1);
 }
 
@@ -101,8 +115,9 @@ export let TRACE_ON: bool = false;
   const eip = load<u32>(EIP);
   store<u32>(INSN_EIP, eip);
   store<u32>(INSN_ESP, load<u32>(REG_ESP));
-  if (TRACE_ON) trace(load<u32>(SEG_BASE + (S_CS << 2)) + eip);
-  if (decode(eip)) dispatch();
+  const ok = decode(eip);
+  if (TRACE_ON) trace(eip, ok);
+  if (ok) dispatch();
   if (FAULTED) return handle_fault();
   return false;
 }
@@ -153,6 +168,9 @@ export function run(budget: i32): i32 {
       if (FATAL) return EXIT_FATAL;
       if (load<u32>(RESET_REQ) != 0) { cpu_reset(); return EXIT_RESET; }
       if (load<u32>(DEBUG_HEAD) - load<u32>(DEBUG_TAIL) > <u32>(DEBUG_RING_SIZE / 2)) { request_exit_check(); return EXIT_DEBUG_FULL; }
+      if (load<u32>(PORT_TRACE_HEAD) - load<u32>(PORT_TRACE_TAIL) >= <u32>(PORT_TRACE_SIZE / 2)) { request_exit_check(); return EXIT_DEBUG_FULL; }
+      // the guest wrote the exit port (bus/portwatch.ts): the host ends the run
+      if (load<u32>(GUEST_EXIT_REQ) != 0) { store<u32>(GUEST_EXIT_REQ, 0); return EXIT_GUEST_EXIT; }
       // a device or BIOS service posted a disk request (bus/disk.ts): the host serves it first
       if (load<u32>(DISK_REQ_STATE) == 1) { request_exit_check(); return EXIT_DISK; }
       if (clock_deadline_reached()) run_due_events();
@@ -219,8 +237,8 @@ function step_debug(fl: u32): bool {
   const eip = load<u32>(EIP);
   store<u32>(INSN_EIP, eip);
   store<u32>(INSN_ESP, load<u32>(REG_ESP));
-  if (TRACE_ON) trace(load<u32>(SEG_BASE + (S_CS << 2)) + eip);
   let ok = decode(eip);
+  if (TRACE_ON) trace(eip, ok);
   dbg_clear_hits(); // instruction fetch is not a data access
   if (ok) dispatch();
   count(1);

@@ -1,12 +1,11 @@
 // Boot tests: the FreeDOS floppies in ../shared/images/ (read in place, never copied) boot with
 // the built-in BIOS, headless, and take commands typed through the emulated PS/2 keyboard.
+// They drive the machine through the Node API (host/api.ts, docs/scripting.md): type, then
+// expect what the screen shows.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { createNodeMachine, defaultBiosPath } from "../../host/node.js";
-import { runMachine } from "../../host/run.js";
-import { parseKeys } from "../../host/keys.js";
-import type { Machine } from "../../host/machine.js";
+import { createMachine, ExpectError, Tab86Machine } from "../../host/api.js";
 import { ROOT } from "../helpers.js";
 import * as S from "../../core-as/state.js";
 
@@ -18,24 +17,25 @@ const image = (name: string) => {
   return new Uint8Array(readFileSync(IMAGES + name));
 };
 
-async function boot(name: string, memMiB = 32): Promise<Machine> {
-  const rom = new Uint8Array(readFileSync(defaultBiosPath()));
-  const m = await createNodeMachine({ memMiB, rom, deterministic: true, stopOnTripleFault: true });
-  m.insertFloppy(0, image(name));
-  return m;
+async function boot(name: string, memMiB = 32, fdb?: string): Promise<Tab86Machine> {
+  return createMachine({ fda: image(name), fdb: fdb === undefined ? undefined : image(fdb), mem: memMiB, deterministic: true, expectTimeout: 60 });
 }
 
-/** Run until the screen matches (typing keys first, if given); returns the screen. */
-async function waitFor(m: Machine, re: RegExp, keys?: string, timeoutMs = 60000): Promise<string> {
-  const r = await runMachine(m, { until: re, untilScreen: true, send: keys ? parseKeys(keys) : undefined, timeoutMs });
-  const screen = m.screenText();
-  if (r.end !== "matched") throw new Error(`${re} not on the screen (${r.end}):\n${screen}\n${m.dump()}`);
-  return screen;
+/** Type keys (if given), run until the screen matches; returns the screen. */
+async function waitFor(m: Tab86Machine, re: RegExp, keys?: string): Promise<string> {
+  if (keys) m.type(keys);
+  try {
+    await m.expect(re);
+  } catch (e) {
+    if (e instanceof ExpectError) throw new Error(`${e.message}\n${e.screen}\n${await m.dump()}`);
+    throw e;
+  }
+  return m.screenText();
 }
 
 // fdstd144's CONFIG.SYS asks before each driver: yes to DOS=HIGH, HIMEM and EMM386, no to
 // UMBPCI. Answers each question as it appears and returns what the screen showed.
-async function answerConfig(m: Machine): Promise<string> {
+async function answerConfig(m: Tab86Machine): Promise<string> {
   let seen = "";
   for (let i = 0; i < 12; i++) {
     const s = await waitFor(m, /(\[Y,N\]\?\s*$)|(A:\\>\s*$)/);
@@ -52,7 +52,7 @@ async function answerConfig(m: Machine): Promise<string> {
 const PROMPT_LAST = /A:\\>\s*$/;
 
 describe("freedos-boot-1440k.img", () => {
-  let m: Machine;
+  let m: Tab86Machine;
   beforeAll(async () => { m = await boot("freedos-boot-1440k.img"); });
 
   it("boots to A:\\>", async () => {
@@ -88,7 +88,7 @@ describe("the command", () => {
 });
 
 describe("freedos722.img", () => {
-  let m: Machine;
+  let m: Tab86Machine;
   beforeAll(async () => { m = await boot("freedos722.img"); });
   it("boots with HIMEM: XMS driver installed, DOS in the HMA", async () => {
     const s = await waitFor(m, PROMPT_LAST);
@@ -124,7 +124,7 @@ describe("freedos722.img", () => {
     const t1 = await waitFor(m, /time\s*\n.*Current time is[^\n]*\n[^\n]*new time:\s*$/i, "cls{Enter}time{Enter}");
     await waitFor(m, PROMPT_LAST, "{Enter}");
     // let some seconds of virtual time pass at the prompt
-    await runMachine(m, { timeoutMs: 1500 });
+    expect((await m.wait(3)).end).toBe("elapsed");
     const t2 = await waitFor(m, /time\s*\n.*Current time is[^\n]*\n[^\n]*new time:\s*$/i, "{Enter}cls{Enter}time{Enter}");
     await waitFor(m, PROMPT_LAST, "{Enter}");
     const at = (s: string) => s.match(/Current time is\s+([\d:.]+)/i)![1];
@@ -150,7 +150,7 @@ describe("fdstd144.img", () => {
     expect(seen).toMatch(/total available EMS [1-9]\d* pages/);
     expect(seen).toMatch(/UMB block 0 at c000:0000/);
     // EMM386 runs DOS in virtual-8086 mode under paging from here on
-    expect(m.r32(S.CR0) >>> 31).toBe(1);
+    expect(m.machine.r32(S.CR0) >>> 31).toBe(1);
     const d = await waitFor(m, /bytes free\s*\nA:\\>\s*$/, "cls{Enter}dir{Enter}");
     expect(d).toMatch(/Directory of A:\\/);
     expect(d).toMatch(/^COMMAND\s+COM/m);
@@ -163,12 +163,11 @@ describe("fdstd144.img", () => {
     expect(await waitFor(m, /typed in V86 mode/, "typed in V86 mode")).toMatch(/typed in V86 mode/);
   });
   it("runs a game from a disk in B: (freedos722's ROGUE) in virtual-8086 mode", async () => {
-    const m = await boot("fdstd144.img");
-    m.insertFloppy(1, image("freedos722.img"));
+    const m = await boot("fdstd144.img", 32, "freedos722.img");
     expect(await answerConfig(m)).toMatch(/FreeDOS EMM386/);
     const s = await waitFor(m, /Rogue's Name\?/, "cls{Enter}b:\\games\\rogue{Enter}");
     expect(s).toMatch(/ROGUE:\s+The Adventure Game/);
-    expect((m.core.eflags() >>> 17) & 1).toBe(1); // the game runs in V86 mode under EMM386
+    expect((m.machine.core.eflags() >>> 17) & 1).toBe(1); // the game runs in V86 mode under EMM386
     expect(await waitFor(m, /Rogue's Name\? t/, "t")).toMatch(/Rogue's Name\? t/);
   });
 });

@@ -6,9 +6,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
-import { createNodeMachine, defaultBiosPath } from "../../host/node.js";
-import { runMachine } from "../../host/run.js";
-import { parseKeys } from "../../host/keys.js";
+import { createMachine } from "../../host/api.js";
 import { decodePng } from "../../host/png.js";
 import { ROOT } from "../helpers.js";
 
@@ -24,14 +22,13 @@ function colours(data: ArrayLike<number>): number {
 describe("FreeDOS graphics (freedos722.img)", () => {
   it("a mode 13h demo from DEMOS\\ draws a 320x200 picture of many colours", async () => {
     if (!existsSync(IMAGE)) throw new Error(`${IMAGE} is missing: the boot tests read ../shared/images/ in place`);
-    const rom = new Uint8Array(readFileSync(defaultBiosPath()));
-    const m = await createNodeMachine({ memMiB: 32, rom, deterministic: true, stopOnTripleFault: true });
-    m.insertFloppy(0, new Uint8Array(readFileSync(IMAGE)));
-    const r = await runMachine(m, { until: /A:\\>\s*$/, untilScreen: true, timeoutMs: 60000 });
-    expect(r.end).toBe("matched");
+    const api = await createMachine({ fda: IMAGE, deterministic: true });
+    const m = api.machine;
+    await api.expect(/A:\\>$/);
     expect(m.graphicsMode()).toBe(false);
     // KNEAD.COM: INT 10h AX=0013h, then draws frames at A000 until a key is pressed
-    await runMachine(m, { send: parseKeys("demos\\knead{Enter}"), timeoutMs: 4000 });
+    api.type("demos\\knead{Enter}");
+    await api.wait(2);
     expect(m.graphicsMode()).toBe(true);
     const shot = m.screenshot();
     expect([shot.width, shot.height]).toEqual([320, 200]);
