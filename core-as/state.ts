@@ -37,7 +37,9 @@
 //   0x007A_0000  | DISK_BUF: 128 KiB        |  sectors of the posted disk request
 //   0x007C_0000  | IDE_BUF: 2 x 64 KiB      |  the IDE channels' data buffers (PIO, DMA chunks)
 //                | VRAM_DIRTY, VRAM_WLIST   |  VRAM pages written since the last render, TLB entries to re-protect
-//                | (free)                   |
+//                | JIT_CACHE, JIT_SLOTS     |  compiled blocks by entry, table slots (core-as/jit/)
+//   0x007E_0000  | JIT_BUF: 64 KiB          |  the Wasm module the host compiles next
+//   0x007F_0000  | JIT_CODE_PAGES: 64 KiB   |  a byte per 4 KiB host page: blocks compiled from it
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
 //   0x0100_0000  +--------------------------+
@@ -196,6 +198,25 @@ export const BIOS_CDEMU = 0x1548;
 // stack pointer; for multiboot: u32 entry point, u32 multiboot information address
 export const BIOS_KERNEL = 0x1568;
 
+// ---- the basic-block JIT (core-as/jit/, docs/jit.md): switches, the handoff to the host and
+// the counters --stats reports
+export const JIT_CONFIG = 0x1590; // bit0 on, bit1 forced (compile every block at its first execution)
+export const JIT_COMPILED = 0x1594; // modules compiled
+export const JIT_BYTES = 0x1598; // u64 bytes of Wasm emitted
+export const JIT_ENTRIES = 0x15a0; // u64 entries into compiled code
+export const JIT_INSNS = 0x15a8; // u64 instructions run in compiled code
+export const JIT_INVALIDATIONS = 0x15b0; // compiled blocks dropped because their page was written
+export const JIT_EVICTIONS = 0x15b4; // compiled blocks dropped because the table was full
+export const JIT_EXITS = 0x15b8; // 4 x u32 exits by reason: JIT_EXIT_*
+export const JIT_PENDING_LEN = 0x15c8; // bytes of the module waiting in JIT_BUF (0 = none)
+export const JIT_PENDING_SLOT = 0x15cc; // the table slot it goes to
+export const JIT_SLOT_BASE = 0x15d0; // first table index the JIT may use (set by the host)
+export const JIT_SLOT_COUNT = 0x15d4; // how many
+export const JIT_FLUSHES = 0x15d8; // whole-cache flushes (the host wrote memory, state restored)
+export const JIT_LAST_EXIT = 0x15dc; // why the last block returned (JIT_EXIT_*), written by compiled code
+export const TLB_RMASK_NOW = 0x15e0; // the TLB masks of cpu/tlb.ts (TLB_RMASK, TLB_WMASK) for compiled code
+export const TLB_WMASK_NOW = 0x15e4;
+
 export const STATE_END = 0x1600;
 
 // ---- x87 FPU (cpu/fpu/, cpu/ops/x87.ts; SDM vol.1 §8.1). The data registers by physical
@@ -266,6 +287,15 @@ export const IDE_BUF_SIZE = 0x10000;
 export const VRAM_DIRTY = 0x786000; // 0x4000: a byte per 4 KiB page of VRAM, nonzero = written since the last render (devices/vbe.ts)
 export const VRAM_WLIST = 0x78a000; // 0x1000: linear pages whose TLB entry lets the CPU write VRAM directly (devices/vbe.ts)
 export const VRAM_WLIST_MAX = 0x400;
+// The JIT (core-as/jit/cache.ts): JIT_CACHE_N entries of 32 bytes keyed by the entry's host
+// address, EIP and mode; JIT_SLOTS holds, per table slot, the cache entry using it (+1, 0 free).
+export const JIT_CACHE = 0x78c000;
+export const JIT_CACHE_N = 2048;
+export const JIT_SLOTS = 0x79c000; // up to 1024 x u32
+export const JIT_SLOTS_MAX = 1024;
+export const JIT_BUF = 0x7e0000;
+export const JIT_BUF_SIZE = 0x10000;
+export const JIT_CODE_PAGES = 0x7f0000; // one byte per host page below 256 MiB (RAM and ROM live there)
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;
@@ -286,6 +316,11 @@ export const EXIT_TRIPLE_FAULT = 3; // a triple fault, with CONFIG_FLAGS bit0 se
 export const EXIT_FATAL = 4; // an emulator error; FATAL_CODE says which
 export const EXIT_DEBUG_FULL = 5; // the debug ring needs draining
 export const EXIT_DISK = 6; // a disk request is posted (DISK_REQ_*): serve it, call disk_done(), run on
+export const EXIT_JIT = 7; // a Wasm module is waiting in JIT_BUF: compile it, put it at JIT_PENDING_SLOT, call jit_installed(), run on
+// JIT exit reasons (JIT_EXITS counters)
+export const JIT_EXIT_BRANCH = 0; // control left the block (a branch to code outside it, or its end)
+export const JIT_EXIT_BUDGET = 1; // the instruction budget or the next device deadline
+export const JIT_EXIT_HELPER = 2; // an instruction run by the interpreter faulted, signalled or changed mode/paging/code
 
 // ---- disk request values (DISK_REQ_*, DISK_INFO)
 export const DISK_OWNER_BIOS = 1; // a BIOS service (INT 13h, boot): it re-executes and finds the result
