@@ -113,7 +113,7 @@ describe("tab86 command", () => {
       ["bad regex", ["--bios", "x", "--until", "("], /^tab86: --until \(: not a valid regular expression/m],
       ["bad timeout", ["--bios", "x", "--timeout", "-3"], /^tab86: --timeout -3: expected a positive number of seconds$/m],
       ["bad debug port", ["--bios", "x", "--debug-port", "tty"], /^tab86: --debug-port tty: expected stdio, none or file:PATH$/m],
-      ["flag of a later version", ["--no-jit"], /^tab86: --no-jit is not available yet in this version of tab86$/m],
+      ["flag of a later version", ["--save-state", "x"], /^tab86: --save-state is not available yet in this version of tab86$/m],
       ["kernel missing", ["--kernel", "/nonexistent/vmlinuz"], /^tab86: --kernel \/nonexistent\/vmlinuz: no such file$/m],
       ["initrd without a kernel", ["--initrd", "x"], /^tab86: --initrd needs --kernel$/m],
       ["kernel and boot order", ["--kernel", "x", "--boot", "c"], /^tab86: --boot and --kernel: the kernel is started instead of booting a device; give one of them$/m],

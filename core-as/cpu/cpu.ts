@@ -205,7 +205,9 @@ export function run(budget: i32): i32 {
     let jit_pending = false;
     CHUNK_DONE = 0;
     do {
-      if (look) {
+      // (a block runs to its budget without looking at SIGNAL, so only enter one while it is
+      // clear: an event run just before this chunk may have raised an interrupt)
+      if (look && SIGNAL == 0) {
         const r = jit_try(chunk - CHUNK_DONE, false, true);
         if (r > 0) {
           CHUNK_DONE += r;

@@ -9,7 +9,8 @@ import {
 import { decode } from "../cpu/decode";
 import { prefill } from "../cpu/fetch";
 import { dispatch } from "../cpu/gen/dispatch";
-import { FAULTED } from "../cpu/fault";
+import { FAULTED, set_probing } from "../cpu/fault";
+import { lin_read8_slow } from "../cpu/memory";
 import { handle_fault } from "../cpu/interrupt";
 import { SIGNAL } from "../cpu/signal";
 import { condition, get_cf } from "../cpu/flags";
@@ -49,8 +50,17 @@ let PENDING_ENTRY: u32 = 0;
 export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
   const eip = load<u32>(EIP);
   const lin = load<u32>(SEG_BASE + 4) + eip;
-  const te = tlb_entry(lin);
-  if ((te & TLB_RMASK) != TLB_VALID) return 0; // not filled, MMIO, or not readable here
+  let te = tlb_entry(lin);
+  if ((te & TLB_RMASK) != TLB_VALID) {
+    // not filled yet (the first arrival at a branch target): fill it as the fetch of this very
+    // instruction is about to, without raising anything (a failing fetch is the interpreter's)
+    if (!may_compile || eip > load<u32>(SEG_LIMIT + 4)) return 0;
+    set_probing(true);
+    lin_read8_slow(lin, load<u32>(CPL) == 3);
+    set_probing(false);
+    te = tlb_entry(lin);
+    if ((te & TLB_RMASK) != TLB_VALID) return 0; // MMIO, not present, or not readable here
+  }
   const host = (te & 0xfffff000) ^ lin;
   // only RAM and ROM: their writes are all seen (tlb_fill, phys_write*, DMA); VRAM is not
   if (host < <u32>RAM && (host < <u32>ROM || host >= <u32>(ROM + ROM_MAX))) return 0;
