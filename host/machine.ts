@@ -229,13 +229,14 @@ export class Machine {
    * backends), so callers only see the other exit reasons. */
   run(budget: number): number {
     const start = this.instructions;
+    let left = budget;
     for (;;) {
-      const reason = this.core.run(budget);
+      const reason = this.core.run(left);
       if (reason === S.EXIT_DISK) this.serveDisk();
       else if (reason === S.EXIT_JIT) this.jit.install();
       else return reason;
-      budget -= Number(this.instructions - start);
-      if (budget <= 0) return S.EXIT_BUDGET;
+      left = budget - Number(this.instructions - start);
+      if (left <= 0) return S.EXIT_BUDGET;
     }
   }
 

@@ -38,9 +38,21 @@ export let JIT_INVALIDATED: bool = false;
   return JIT_CACHE + (h << 5);
 }
 
-// The byte of JIT_CODE_PAGES for a host address, 0 outside the map (nothing compiled there).
+// JIT_CODE_PAGES has a byte per host page: bit 0 set while blocks compiled from the page
+// exist, bits 1-7 how often they were dropped because the page was written (saturating).
+// Pages that keep being written hold data next to code (DOS programs keep variables and the
+// stack beside their code): after PAGE_WRITES_MAX invalidations the page is left to the
+// interpreter, which needs no invalidation, until the next flush.
+const PAGE_WRITES_MAX: u32 = 4;
+
+// Bit 0 of the page's byte, 0 outside the map (nothing compiled there).
 @inline export function code_page_flag(host: u32): u32 {
-  return host < 0x10000000 ? <u32>load<u8>(JIT_CODE_PAGES + (host >>> 12)) : 0;
+  return host < 0x10000000 ? <u32>load<u8>(JIT_CODE_PAGES + (host >>> 12)) & 1 : 0;
+}
+
+// Whether blocks may still be compiled from the page of `host`.
+export function page_compilable(host: u32): bool {
+  return host >= 0x10000000 || (<u32>load<u8>(JIT_CODE_PAGES + (host >>> 12)) >> 1) < PAGE_WRITES_MAX;
 }
 
 function free_slot_of(e: u32): void {
@@ -105,8 +117,9 @@ export function jit_flush_all(): void {
 export function protect_code_page(host: u32): void {
   if (host >= 0x10000000) return;
   const p = host >>> 12;
-  if (load<u8>(JIT_CODE_PAGES + p) != 0) return;
-  store<u8>(JIT_CODE_PAGES + p, 1);
+  const v = <u32>load<u8>(JIT_CODE_PAGES + p);
+  if ((v & 1) != 0) return;
+  store<u8>(JIT_CODE_PAGES + p, v | 1);
   const n = load<u32>(TLB_LIST_LEN);
   if (n > <u32>TLB_LIST_MAX) {
     for (let page: u32 = 0; page < 0x100000; page++) protect_entry(page, p);
@@ -126,7 +139,8 @@ export function protect_code_page(host: u32): void {
 export function jit_invalidate_page(host: u32): void {
   if (code_page_flag(host) == 0) return;
   const p = host >>> 12;
-  store<u8>(JIT_CODE_PAGES + p, 0);
+  const count = (<u32>load<u8>(JIT_CODE_PAGES + p) >> 1) + 1;
+  store<u8>(JIT_CODE_PAGES + p, (count < 127 ? count : 127) << 1);
   for (let i = 0; i < JIT_CACHE_N; i++) {
     const e = JIT_CACHE + (i << 5);
     const h = load<u32>(e + E_HOST);

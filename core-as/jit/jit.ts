@@ -18,7 +18,7 @@ import { tlb_entry, TLB_RMASK, TLB_VALID } from "../cpu/tlb";
 import { CODE_CONTEXT_CHANGED, clear_code_context_changed } from "../cpu/fetch_window";
 import { CHUNK_DONE } from "../time";
 import {
-  entry_addr, drop_entry, take_slot, protect_code_page, jit_flush_all, JIT_INVALIDATED, clear_invalidated,
+  entry_addr, drop_entry, take_slot, protect_code_page, page_compilable, jit_flush_all, JIT_INVALIDATED, clear_invalidated,
   E_HOST, E_EIP, E_MODE, E_SLOT, E_HITS, E_INSNS, E_MAXEIP, NO_SLOT,
 } from "./cache";
 import { compile_block } from "./compile";
@@ -26,8 +26,10 @@ import { compile_block } from "./compile";
 export const JIT_ON: u32 = 1;
 export const JIT_FORCE: u32 = 2;
 // Entries into a block before it is compiled. Blocks are looked up only where control arrives
-// by a branch, so this counts loop iterations and calls, not instructions.
-const HOT_THRESHOLD: u32 = 20;
+// by a branch, so this counts loop iterations and calls, not instructions. Compiling a block
+// costs the host about 0.1 ms (WebAssembly.Module + Instance), the time of some 10,000
+// interpreted instructions, so only code that keeps running is worth it.
+const HOT_THRESHOLD: u32 = 500;
 const KEY_SINGLE: u32 = 0x40;
 
 // CHUNK_DONE when the running block was entered (helpers keep the clock exact with it).
@@ -105,6 +107,7 @@ export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
 }
 
 function compile(e: u32, eip: u32, host: u32, lin: u32, single: bool): i32 {
+  if (!page_compilable(host)) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
   const len = compile_block(e, eip, host, lin, single);
   if (len == 0) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
   const slot = take_slot(e);
