@@ -27,7 +27,7 @@ import {
 } from "../state";
 import { decode, OP, MOD, REG, RM, O32, A32, LOCK, IMM, SEG, REP } from "../cpu/decode";
 import { DECODE_INFO, DI_PREFIX } from "../cpu/gen/decode_info";
-import { SEG_MIN, SEG_OK, SEG_BASE, TLB, TLB_RMASK_NOW, TLB_WMASK_NOW, MODE, MODE_STACK32, REG_ESP } from "../state";
+import { SEG_LIMIT, SEG_MIN, SEG_OK, SEG_BASE, TLB, TLB_RMASK_NOW, TLB_WMASK_NOW, MODE, MODE_STACK32, REG_ESP } from "../state";
 import { TLB_VALID } from "../cpu/tlb";
 import { FW_START, FW_LEN, FW_HOST, set_fetch_window } from "../cpu/fetch_window";
 import { FAULTED, clear_fault } from "../cpu/fault";
@@ -437,6 +437,39 @@ function inline_stack(k: u32, eip_k: u32): bool {
   return true;
 }
 
+// call rel32 / ret with 32-bit operands and stack (control.ts call_rel, ret_near): the push or
+// pop is an inline stack access; the block ends here. Returns false for other forms.
+function inline_callret(k: u32, eip_k: u32, next: u32, n: u32): bool {
+  if (!O32 || LOCK || (load<u32>(MODE) & MODE_STACK32) == 0) return false;
+  if (OP == 0xe8) {
+    const target = next + IMM;
+    if (target > max_eip) max_eip = target; // the entry check keeps it inside the CS limit
+    i32c(<i32>next); lset(L_T);
+    reg_get(4); i32c(4); b(I32_SUB);
+    mem_begin(2, 4, true);
+    host_store(4, L_T);
+    i32c(0); reg_get(4); i32c(4); b(I32_SUB); store_abs_tail(REG_ESP);
+    mem_end(k, eip_k);
+    goto_dest(target, n);
+    return true;
+  }
+  if (OP == 0xc3) {
+    reg_get(4);
+    mem_begin(2, 4, false);
+    host_load(4); lset(L_T);
+    // a return address beyond the CS limit is #GP(0): the helper raises it
+    lget(L_T); load_abs(SEG_LIMIT + 4); b(I32_GT_U); b(BR_IF); b(0);
+    i32c(0); reg_get(4); i32c(4); b(I32_ADD); store_abs_tail(REG_ESP);
+    i32c(0); lget(L_T); store_abs_tail(EIP);
+    store_const(JIT_LAST_EXIT, JIT_EXIT_BRANCH);
+    ret_done(n);
+    mem_end(k, eip_k);
+    exit_to(next, n, JIT_EXIT_BRANCH); // (the helper returned to the next instruction)
+    return true;
+  }
+  return false;
+}
+
 // Relative branch target of the decoded Jcc/JMP at next (its end), masked to the operand size.
 function rel_target(next: u32, rel: u32): u32 {
   const t = next + rel;
@@ -497,6 +530,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
       ended = true;
       break;
     }
+    if ((op == 0xe8 || op == 0xc3) && inline_callret(k, cur, next, n)) { ended = true; break; }
     const code = host + (cur - eip);
     if (inline_simple(k, cur, code)) { cur = next; continue; }
     if (inline_stack(k, cur)) { last_kind = K_NONE; cur = next; continue; }
