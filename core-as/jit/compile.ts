@@ -32,12 +32,13 @@ import { TLB_VALID } from "../cpu/tlb";
 import { FW_START, FW_LEN, FW_HOST, set_fetch_window } from "../cpu/fetch_window";
 import { FAULTED, clear_fault } from "../cpu/fault";
 import { S_CS } from "../cpu/regs";
-import { LOP_ADD, LOP_SUB, LOP_LOGIC, F_ARITH, F_CF } from "../cpu/flags";
+import { LOP_ADD, LOP_SUB, LOP_LOGIC, LOP_RESULT, F_ARITH, F_CF, F_OF, F_AF, F_PF, F_ZF, F_SF } from "../cpu/flags";
 import {
   POS, OVERFLOW, wasm_reset, b, uleb, placeholder, patch, name, i32c, lget, lset, ltee,
   load_abs, store_abs_tail, store_const,
   LOOP, IF, ELSE, END, BR, BR_IF, RETURN, CALL, BLOCK, I32_LOAD, I32_LOAD8_U, I32_LOAD16_U, I32_STORE,
-  I32_STORE8, I32_STORE16, I32_SHL, I32_SHR_U, I32_GT_U, I32_GE_U, I32_EQ, I32_NE, I32_EQZ, I32_LT_U, I32_LE_U, I32_LT_S,
+  I32_STORE8, I32_STORE16, I32_SHL, I32_SHR_U, I32_GT_U, I32_GE_U, I64_EXTEND_I32_S, I64_MUL, I32_WRAP_I64, I64_NE,
+  SELECT, LOCAL_TEE, LOCAL_GET, T_I64, I32_EQ, I32_NE, I32_EQZ, I32_LT_U, I32_LE_U, I32_LT_S,
   I32_LE_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID, T_I32,
 } from "./wasm";
 import { E_INSNS, E_BYTES, E_MAXEIP } from "./cache";
@@ -52,6 +53,7 @@ const L_T: u32 = 5;
 const L_EA: u32 = 6; // effective address (offset), then the linear address
 const L_H: u32 = 7; // host address of an inline memory operand
 const L_E: u32 = 8; // TLB entry
+const L_P: u32 = 9; // i64: a 64-bit product
 
 // imported functions
 const F_INSN: u32 = 0; // jit_insn(done, eip) -> 0 sequential, 1 branched, 2 exit
@@ -64,7 +66,8 @@ const MAX_INSNS: u32 = 64;
 const K_NONE = 0;
 const K_SUB = 1; // sub/cmp: a - b
 const K_LOGIC = 2; // and/or/xor/test: r
-const K_INCDEC = 3; // inc/dec: r (CF is not in the lazy record)
+const K_INCDEC = 3; // inc/dec, imul: r decides ZF and SF; CF is concrete in EFLAGS
+const K_ADD = 4; // add: r = a + b (CF = r < a)
 let last_kind = K_NONE;
 
 let entry_eip: u32 = 0;
@@ -155,6 +158,10 @@ function cond(cc: i32): void {
     else if (c <= 3) { lget(L_R); b(I32_EQZ); }
     else if (c == 4 || c == 6) { lget(L_R); i32c(0); b(I32_LT_S); }
     else { lget(L_R); i32c(0); b(I32_LE_S); }
+  } else if (last_kind == K_ADD && (c == 1 || c == 2 || c == 4)) {
+    if (c == 1) { lget(L_R); lget(L_A); b(I32_LT_U); }
+    else if (c == 2) { lget(L_R); b(I32_EQZ); }
+    else { lget(L_R); i32c(0); b(I32_LT_S); }
   } else if (last_kind == K_INCDEC && (c == 2 || c == 4)) {
     lget(L_R);
     if (c == 2) b(I32_EQZ); else { i32c(0); b(I32_LT_S); }
@@ -179,7 +186,7 @@ function alu_body(op: i32): void {
   lset(L_R);
   const lop = op == 0 ? LOP_ADD : (op == 5 || op == 7) ? LOP_SUB : LOP_LOGIC;
   lazy_flags(lop, F_ARITH);
-  last_kind = lop == LOP_SUB ? K_SUB : lop == LOP_LOGIC ? K_LOGIC : K_NONE;
+  last_kind = lop == LOP_SUB ? K_SUB : lop == LOP_LOGIC ? K_LOGIC : K_ADD;
 }
 
 // Try to emit the instruction just decoded inline. Returns false if it needs the helper.
@@ -237,13 +244,44 @@ function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     last_kind = K_LOGIC;
     return true;
   }
+  if ((op == 0x69 || op == 0x6b || op == 0x1af) && MOD == 3) { // imul Gv,Ev,imm / imul Gv,Ev
+    // muldiv.ts imul_trunc: CF = OF = the signed product does not fit; PF ZF SF lazy from the
+    // low half (lazy_result), AF cleared
+    if (op == 0x1af) { reg_get(REG); lset(L_A); reg_get(RM); lset(L_B); }
+    else { reg_get(RM); lset(L_A); i32c(<i32>(op == 0x6b ? <u32><i32><i8>IMM : IMM)); lset(L_B); }
+    lget(L_A); b(I64_EXTEND_I32_S); lget(L_B); b(I64_EXTEND_I32_S); b(I64_MUL);
+    b(LOCAL_TEE); uleb(L_P);
+    b(I32_WRAP_I64); lset(L_R);
+    i32c(0);
+    load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF | F_AF)); b(I32_AND);
+    i32c(<i32>(F_CF | F_OF)); i32c(0);
+    b(LOCAL_GET); uleb(L_P); lget(L_R); b(I64_EXTEND_I32_S); b(I64_NE);
+    b(SELECT); b(I32_OR);
+    store_abs_tail(EFLAGS);
+    store_const(LF_OP, <u32>LOP_RESULT);
+    store_const(LF_SIZE, 31);
+    store_const(LF_SRC1, 0);
+    store_const(LF_SRC2, 0);
+    store_local(LF_RES, L_R);
+    store_const(LF_MASK, F_PF | F_ZF | F_SF);
+    reg_set_local(REG, L_R);
+    last_kind = K_INCDEC;
+    return true;
+  }
   if (op >= 0x40 && op <= 0x4f) { // inc/dec r32: CF is made concrete and kept (alu.ts incdec)
     const r = op & 7;
     const dec = op >= 0x48;
-    i32c(0);
-    load_abs(EFLAGS); i32c(<i32>~F_CF); b(I32_AND);
-    b(CALL); uleb(F_CF_); b(I32_OR);
-    store_abs_tail(EFLAGS);
+    // CF from the flags record of the previous inline instruction when it is known here
+    if (last_kind != K_INCDEC) { // (after inc/dec/imul CF is already concrete)
+      i32c(0);
+      load_abs(EFLAGS); i32c(<i32>~F_CF); b(I32_AND);
+      if (last_kind == K_SUB) { lget(L_A); lget(L_B); b(I32_LT_U); }
+      else if (last_kind == K_ADD) { lget(L_R); lget(L_A); b(I32_LT_U); }
+      else if (last_kind == K_LOGIC) i32c(0);
+      else { b(CALL); uleb(F_CF_); }
+      b(I32_OR);
+      store_abs_tail(EFLAGS);
+    }
     reg_get(r); lset(L_A); i32c(1); lset(L_B);
     lget(L_A); i32c(1); b(dec ? I32_SUB : I32_ADD); lset(L_R);
     lazy_flags(dec ? LOP_SUB : LOP_ADD, F_ARITH & ~F_CF);
@@ -484,7 +522,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
   // code section with one body
   b(10); const sec = placeholder();
   b(1); const body = placeholder();
-  b(1); b(8); b(T_I32); // locals 1..8: i32
+  b(2); b(8); b(T_I32); b(1); b(T_I64); // locals 1..8: i32, 9: i64
   b(LOOP); b(VOID);
   depth = 0;
   entry_eip = eip;

@@ -99,7 +99,12 @@ export const I32_XOR = 0x73;
 export const I32_SHL = 0x74;
 export const I32_SHR_S = 0x75;
 export const I32_SHR_U = 0x76;
+export const I64_NE = 0x52;
+export const I64_MUL = 0x7e;
+export const I32_WRAP_I64 = 0xa7;
+export const I64_EXTEND_I32_S = 0xac;
 export const VOID = 0x40;
+export const T_I64 = 0x7e;
 export const T_I32 = 0x7f;
 
 @inline export function i32c(v: i32): void { b(I32_CONST); sleb(v); }
