@@ -129,14 +129,29 @@ function goto_dest(dest: u32, n: u32): void {
   } else exit_to(dest, n, JIT_EXIT_BRANCH);
 }
 
-// Record lazy flags from locals a, b, r (flags.ts set_lazy, 32-bit operands).
+// Record lazy flags from locals a, b, r (flags.ts set_lazy, 32-bit operands). The stores are
+// deferred: a following inline register instruction that writes the whole record again makes
+// them dead (cmp after add, dec after cmp); anything else first calls flush_flags(), which
+// stores the record while a, b, r still hold it. Everything that may read the flags or leave
+// the block flushes: helper calls, jit_cond/jit_cf, inline memory and stack forms (whose slow
+// path is a helper), branches and exits.
+let pend_op: i32 = -1;
+let pend_mask: u32 = 0;
+let pend_zero_src = false; // imul's record has no operands (lazy_result)
 function lazy_flags(op: i32, mask: u32): void {
-  store_const(LF_OP, <u32>op);
+  pend_op = op;
+  pend_mask = mask;
+  pend_zero_src = false;
+}
+function flush_flags(): void {
+  if (pend_op < 0) return;
+  store_const(LF_OP, <u32>pend_op);
   store_const(LF_SIZE, 31);
-  store_local(LF_SRC1, L_A);
-  store_local(LF_SRC2, L_B);
+  if (pend_zero_src) { store_const(LF_SRC1, 0); store_const(LF_SRC2, 0); }
+  else { store_local(LF_SRC1, L_A); store_local(LF_SRC2, L_B); }
   store_local(LF_RES, L_R);
-  store_const(LF_MASK, mask);
+  store_const(LF_MASK, pend_mask);
+  pend_op = -1;
 }
 
 // Push the condition cc (0..15, the low nibble of Jcc) as 0/1, fused with the preceding inline
@@ -166,6 +181,7 @@ function cond(cc: i32): void {
     lget(L_R);
     if (c == 2) b(I32_EQZ); else { i32c(0); b(I32_LT_S); }
   } else {
+    flush_flags(); // jit_cond reads the record from memory
     i32c(cc); b(CALL); uleb(F_COND);
     return;
   }
@@ -258,12 +274,8 @@ function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     b(LOCAL_GET); uleb(L_P); lget(L_R); b(I64_EXTEND_I32_S); b(I64_NE);
     b(SELECT); b(I32_OR);
     store_abs_tail(EFLAGS);
-    store_const(LF_OP, <u32>LOP_RESULT);
-    store_const(LF_SIZE, 31);
-    store_const(LF_SRC1, 0);
-    store_const(LF_SRC2, 0);
-    store_local(LF_RES, L_R);
-    store_const(LF_MASK, F_PF | F_ZF | F_SF);
+    lazy_flags(LOP_RESULT, F_PF | F_ZF | F_SF);
+    pend_zero_src = true;
     reg_set_local(REG, L_R);
     last_kind = K_INCDEC;
     return true;
@@ -278,7 +290,7 @@ function inline_simple(k: u32, eip_k: u32, code: usize): bool {
       if (last_kind == K_SUB) { lget(L_A); lget(L_B); b(I32_LT_U); }
       else if (last_kind == K_ADD) { lget(L_R); lget(L_A); b(I32_LT_U); }
       else if (last_kind == K_LOGIC) i32c(0);
-      else { b(CALL); uleb(F_CF_); }
+      else { flush_flags(); b(CALL); uleb(F_CF_); } // (jit_cf reads the record from memory)
       b(I32_OR);
       store_abs_tail(EFLAGS);
     }
@@ -390,6 +402,7 @@ function inline_mem(k: u32, eip_k: u32): bool {
   const seg = SEG;
   if ((op == 0x81 || op == 0x83) && !alu_inline(REG)) return false;
   if (op < 0x40 && !alu_inline(op >> 3)) return false;
+  flush_flags();
   ea_value();
   switch (op) {
     case 0x8b: // mov Gv, Ev
@@ -447,8 +460,9 @@ function inline_mem(k: u32, eip_k: u32): bool {
       break;
     }
   }
-  // the fast path leaves no flags record in locals a/b/r that a Jcc could rely on when the slow
-  // path ran instead: fuse only after the register forms
+  // the fast path's flags record is stored there (the slow path's helper stores its own), and
+  // locals a/b/r mean nothing after the slow path: no fusion after memory forms
+  flush_flags();
   last_kind = K_NONE;
   mem_end(k, eip_k);
   return true;
@@ -459,6 +473,7 @@ function inline_mem(k: u32, eip_k: u32): bool {
 function inline_stack(k: u32, eip_k: u32): bool {
   const op = OP;
   if (!O32 || LOCK || (load<u32>(MODE) & MODE_STACK32) == 0) return false;
+  flush_flags();
   if (op >= 0x50 && op <= 0x57) {
     reg_get(op & 7); lset(L_T); // push esp pushes the old value
     reg_get(4); i32c(4); b(I32_SUB);
@@ -479,6 +494,7 @@ function inline_stack(k: u32, eip_k: u32): bool {
 // pop is an inline stack access; the block ends here. Returns false for other forms.
 function inline_callret(k: u32, eip_k: u32, next: u32, n: u32): bool {
   if (!O32 || LOCK || (load<u32>(MODE) & MODE_STACK32) == 0) return false;
+  flush_flags();
   if (OP == 0xe8) {
     const target = next + IMM;
     if (target > max_eip) max_eip = target; // the entry check keeps it inside the CS limit
@@ -527,6 +543,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
   depth = 0;
   entry_eip = eip;
   last_kind = K_NONE;
+  pend_op = -1;
 
   // decode through a fetch window over this page from the entry, clipped to the CS limit:
   // decode() then reads straight from the page and never touches the TLB or raises a fault
@@ -556,9 +573,10 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
       const rel: u32 = (op <= 0x7f || op == 0xeb) ? <u32><i32><i8>IMM : (O32 ? IMM : <u32><i32><i16>IMM);
       const target = rel_target(next, rel);
       if (target > max_eip) max_eip = target;
-      if (op == 0xeb || op == 0xe9) goto_dest(target, n);
+      if (op == 0xeb || op == 0xe9) { flush_flags(); goto_dest(target, n); }
       else {
         cond(op & 15);
+        flush_flags(); // (the condition is on the stack; the stores leave it there)
         b(IF); b(VOID); depth++;
         goto_dest(target, n);
         b(ELSE);
@@ -574,6 +592,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
     if (inline_stack(k, cur)) { last_kind = K_NONE; cur = next; continue; }
     last_kind = K_NONE;
     // through the interpreter
+    flush_flags();
     lget(L_DONE); i32c(<i32>k); b(I32_ADD); i32c(<i32>cur); b(CALL); uleb(F_INSN);
     if (is_block_end(op)) {
       // a transfer the helper executed: EIP in memory is where control went
@@ -598,7 +617,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
     b(IF); b(VOID); depth++; ret_done(n); b(END); depth--;
     cur = next;
   }
-  if (!ended) exit_to(cur, n, JIT_EXIT_BRANCH);
+  if (!ended) { flush_flags(); exit_to(cur, n, JIT_EXIT_BRANCH); }
   b(END); // loop
   b(0x00); // unreachable: every path returns
   b(END); // function
