@@ -532,7 +532,7 @@ function rel_target(next: u32, rel: u32): u32 {
 
 // Compile the block at (eip, host). Returns the module size in JIT_BUF, 0 if nothing was
 // compiled. `single` limits the block to one instruction (Machine.step with the JIT forced).
-export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: bool): u32 {
+export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: bool, forced: bool): u32 {
   wasm_reset();
   header();
   // code section with one body
@@ -555,6 +555,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
   set_fetch_window(eip, wlen, host);
 
   let n: u32 = 0;
+  let helpers: u32 = 0; // instructions left to jit_insn
   let cur = eip;
   let ended = false;
   max_eip = eip;
@@ -592,6 +593,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
     if (inline_stack(k, cur)) { last_kind = K_NONE; cur = next; continue; }
     last_kind = K_NONE;
     // through the interpreter
+    helpers++;
     flush_flags();
     lget(L_DONE); i32c(<i32>k); b(I32_ADD); i32c(<i32>cur); b(CALL); uleb(F_INSN);
     if (is_block_end(op)) {
@@ -627,6 +629,10 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
   set_fetch_window(save_start, save_len, save_host);
   store<u32>(EIP, save_eip);
   if (n == 0 || OVERFLOW) return 0;
+  // A block that is mostly helper calls runs no faster than the interpreter (each helper
+  // decodes and dispatches as the interpreter does) but costs a compile and an entry: leave
+  // it interpreted unless everything is to be compiled.
+  if (!forced && helpers * 4 > n * 3) return 0;
   store<u32>(e + E_INSNS, n);
   store<u32>(e + E_BYTES, cur - eip);
   store<u32>(e + E_MAXEIP, max_eip);

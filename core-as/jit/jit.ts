@@ -108,7 +108,7 @@ export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
 
 function compile(e: u32, eip: u32, host: u32, lin: u32, single: bool): i32 {
   if (!page_compilable(host)) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
-  const len = compile_block(e, eip, host, lin, single);
+  const len = compile_block(e, eip, host, lin, single, threshold() == 1);
   if (len == 0) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
   const slot = take_slot(e);
   if (slot == 0) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
