@@ -37,7 +37,7 @@ import {
   POS, OVERFLOW, wasm_reset, b, uleb, placeholder, patch, name, i32c, lget, lset, ltee,
   load_abs, store_abs_tail, store_const,
   LOOP, IF, ELSE, END, BR, BR_IF, RETURN, CALL, BLOCK, I32_LOAD, I32_LOAD8_U, I32_LOAD16_U, I32_STORE,
-  I32_STORE8, I32_STORE16, I32_SHL, I32_SHR_U, I32_GT_U, I32_GE_U, I64_EXTEND_I32_S, I64_MUL, I32_WRAP_I64, I64_NE,
+  I32_STORE8, I32_STORE16, I32_SHL, I32_SHR_U, I32_SHR_S, I32_GT_U, I32_GE_U, I64_EXTEND_I32_S, I64_MUL, I32_WRAP_I64, I64_NE,
   SELECT, LOCAL_TEE, LOCAL_GET, T_I64, I32_EQ, I32_NE, I32_EQZ, I32_LT_U, I32_LE_U, I32_LT_S,
   I32_LE_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID, T_I32,
 } from "./wasm";
@@ -277,6 +277,27 @@ function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     lazy_flags(LOP_RESULT, F_PF | F_ZF | F_SF);
     pend_zero_src = true;
     reg_set_local(REG, L_R);
+    last_kind = K_INCDEC;
+    return true;
+  }
+  if ((op == 0xc1 || op == 0xd1) && MOD == 3 && REG >= 4) { // shl/shr/sal/sar r32, imm8 or 1
+    // shift.ts shift(): CF and OF eager, AF cleared, PF ZF SF lazy from the result; a masked
+    // count of 0 changes nothing
+    const c: u32 = op == 0xd1 ? 1 : IMM & 31;
+    if (c == 0) return true;
+    const sar = REG == 7;
+    const left = REG == 4 || REG == 6;
+    reg_get(RM); lset(L_A);
+    lget(L_A); i32c(<i32>c); b(left ? I32_SHL : sar ? I32_SHR_S : I32_SHR_U); lset(L_R);
+    lget(L_A); i32c(<i32>(left ? 32 - c : c - 1)); b(sar ? I32_SHR_S : I32_SHR_U); i32c(1); b(I32_AND); lset(L_B);
+    i32c(0);
+    load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF | F_AF)); b(I32_AND); lget(L_B); b(I32_OR);
+    if (left) { lget(L_R); i32c(31); b(I32_SHR_U); lget(L_B); b(I32_XOR); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR); }
+    else if (!sar) { lget(L_R); i32c(1); b(I32_SHL); lget(L_R); b(I32_XOR); i32c(31); b(I32_SHR_U); i32c(11); b(I32_SHL); b(I32_OR); }
+    store_abs_tail(EFLAGS);
+    lazy_flags(LOP_RESULT, F_PF | F_ZF | F_SF);
+    pend_zero_src = true;
+    reg_set_local(RM, L_R);
     last_kind = K_INCDEC;
     return true;
   }
