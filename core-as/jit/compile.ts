@@ -138,15 +138,17 @@ function goto_dest(dest: u32, n: u32): void {
 let pend_op: i32 = -1;
 let pend_mask: u32 = 0;
 let pend_zero_src = false; // imul's record has no operands (lazy_result)
+let pend_size: u32 = 31; // LF_SIZE: the sign bit, 31 or 7
 function lazy_flags(op: i32, mask: u32): void {
   pend_op = op;
   pend_mask = mask;
   pend_zero_src = false;
+  pend_size = 31;
 }
 function flush_flags(): void {
   if (pend_op < 0) return;
   store_const(LF_OP, <u32>pend_op);
-  store_const(LF_SIZE, 31);
+  store_const(LF_SIZE, pend_size);
   if (pend_zero_src) { store_const(LF_SRC1, 0); store_const(LF_SRC2, 0); }
   else { store_local(LF_SRC1, L_A); store_local(LF_SRC2, L_B); }
   store_local(LF_RES, L_R);
@@ -205,10 +207,44 @@ function alu_body(op: i32): void {
   last_kind = lop == LOP_SUB ? K_SUB : lop == LOP_LOGIC ? K_LOGIC : K_ADD;
 }
 
+// Byte forms of add/or/and/sub/xor/cmp/test with register and immediate operands (alu.ts
+// alu(8, ...)): operands are the 8-bit values, the result is masked, LF_SIZE is 7. A Jcc after
+// one asks jit_cond (the fusion compares 32-bit operands).
+function reg8_get(r: i32): void { i32c(0); b(I32_LOAD8_U); b(0); uleb(reg8_addr(r)); }
+function inline_byte(): bool {
+  if (LOCK) return false;
+  const op = OP;
+  let aop: i32 = -1;
+  let dst: i32 = -1; // -1: test/cmp, nothing written
+  if (op < 0x40 && ((op & 7) == 0 || (op & 7) == 2 || (op & 7) == 4)) {
+    aop = op >> 3;
+    if (!alu_inline(aop)) return false;
+    const form = op & 7;
+    if (form == 0) { if (MOD != 3) return false; reg8_get(RM); lset(L_A); reg8_get(REG); lset(L_B); dst = RM; }
+    else if (form == 2) { if (MOD != 3) return false; reg8_get(REG); lset(L_A); reg8_get(RM); lset(L_B); dst = REG; }
+    else { reg8_get(0); lset(L_A); i32c(<i32>(IMM & 0xff)); lset(L_B); dst = 0; }
+  } else if (op == 0x80 && MOD == 3) {
+    aop = REG;
+    if (!alu_inline(aop)) return false;
+    reg8_get(RM); lset(L_A); i32c(<i32>(IMM & 0xff)); lset(L_B); dst = RM;
+  } else if ((op == 0x84 && MOD == 3) || op == 0xa8) {
+    aop = 4; // and, without writing
+    if (op == 0x84) { reg8_get(RM); lset(L_A); reg8_get(REG); lset(L_B); }
+    else { reg8_get(0); lset(L_A); i32c(<i32>(IMM & 0xff)); lset(L_B); }
+  } else return false;
+  alu_body(aop);
+  lget(L_R); i32c(0xff); b(I32_AND); lset(L_R);
+  pend_size = 7;
+  last_kind = K_NONE;
+  if (aop != 7 && dst >= 0) { i32c(0); lget(L_R); b(I32_STORE8); b(0); uleb(reg8_addr(dst)); }
+  return true;
+}
+
 // Try to emit the instruction just decoded inline. Returns false if it needs the helper.
 // Only 32-bit operand size without LOCK; the register forms cannot fault, the memory forms
 // fall back to the helper (mem_begin/mem_end).
 function inline_simple(k: u32, eip_k: u32, code: usize): bool {
+  if (inline_byte()) return true;
   if (!O32 || LOCK) return false;
   const op = OP;
   if (MOD != 3 && (op == 0x8d || is_mem_form(op))) {
