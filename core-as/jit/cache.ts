@@ -29,7 +29,7 @@ export const E_MAXEIP = 28; // highest EIP the block reads code at or jumps to (
 export const NO_SLOT: u32 = 0xffffffff;
 
 // Set when compiled code was dropped while it may be running (a helper wrote to its page):
-// the helper then ends the block (jit/helpers.ts).
+// the helper then ends the block (jit/jit.ts).
 export let JIT_INVALIDATED: bool = false;
 @inline export function clear_invalidated(): void { JIT_INVALIDATED = false; }
 
