@@ -19,7 +19,7 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
              [--bios ROM] [--mem MiB] [--vram MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
              [--screen] [--screenshot PNG] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
              [--expect REGEX] [--type TEXT] [--script FILE] [--type-to keyboard|serial|auto]
-             [--exit-port PORT] [--trace-port PORT[=FILE]] [--trace-cpu N]
+             [--exit-port PORT] [--trace-port PORT[=FILE]] [--trace-cpu N] [--no-jit]
 
 With no image flag (--fda --fdb --hda --hdb --cdrom --kernel --bios), tab86 boots the small
 Linux that \`npm run images\` builds from Debian's packages (built first when missing), with
@@ -71,10 +71,11 @@ its console on this terminal: Ctrl-A X quits.
   --trace-port P[=F]  record every write to port P (e.g. 0x80, POST codes): as lines on stderr,
                       or the bytes written into file F; repeatable
   --trace-cpu N       keep the last N executed instructions (up to 2048) and print them,
-                      disassembled, with the register dump after a triple fault or an error`;
+                      disassembled, with the register dump after a triple fault or an error
+  --no-jit            run every instruction in the interpreter (no compiled code)`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
-const LATER = new Set(["--vga-bios", "--save-state", "--load-state", "--no-jit"]);
+const LATER = new Set(["--vga-bios", "--save-state", "--load-state"]);
 
 interface Args {
   steps: Step[];
@@ -99,6 +100,7 @@ interface Args {
   until?: RegExp;
   timeout?: number;
   stats: boolean;
+  noJit?: boolean;
   deterministic: boolean;
   kernel?: string;
   initrd?: string;
@@ -214,6 +216,7 @@ function parseArgs(argv: string[]): Args {
       }
       case "--stats": a.stats = true; break;
       case "--deterministic": a.deterministic = true; break;
+      case "--no-jit": a.noJit = true; break;
       case "--help": case "-h": throw new UsageError("");
       default:
         if (LATER.has(flag)) throw new UsageError(`${flag} is not available yet in this version of tab86`);
@@ -264,6 +267,7 @@ export async function main(argv: string[]): Promise<number> {
       exitPort: args.exitPort, tracePorts: args.tracePorts.map((t) => t.port), traceCpu: args.traceCpu,
       // TAB86_CORE=debug runs the core built with assertions and names (for emulator bugs)
       debugCore: process.env.TAB86_CORE === "debug",
+      jit: args.noJit ? "off" : undefined,
     });
   } catch (e) {
     if (e instanceof ConfigError) { out(2, `tab86: ${e.message}\n`); return 2; }
@@ -404,6 +408,8 @@ export async function main(argv: string[]): Promise<number> {
       tlb_misses: Number(machine.r64(S.TLB_MISSES)),
       tlb_flushes: Number(machine.r64(S.TLB_FLUSHES)),
       page_faults: Number(machine.r64(S.PAGE_FAULTS)),
+      jit: machine.jit.mode,
+      ...machine.jitStats(),
     }) + "\n");
   }
   return status;

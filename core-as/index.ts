@@ -89,6 +89,7 @@ export function idle_until(t: u64): void { clock_skip_to(t); }
 // After the host writes registers, segment caches or control registers directly into the
 // state block (tests, snapshot restore), everything derived from them is rebuilt here.
 export function state_changed(): void {
+  jit_flush_all(); // memory may have changed under compiled code too
   for (let s = 0; s < 8; s++) seg_update_checks(s);
   update_mode();
   update_tlb_masks();
@@ -173,6 +174,11 @@ export function test_dma_from_memory(ch: u32, len: i32): i32 {
 export function floppy_insert(drive: u32, size_bytes: u32, write_protected: bool): i32 { return fdc_insert(drive, size_bytes, write_protected); }
 export function floppy_eject(drive: u32): void { fdc_eject(drive); }
 export function floppy_size(drive: u32): u32 { return fdc_image_size(drive); }
+
+// The JIT (core-as/jit/, host/jit.ts): configuration, module installation, and the helpers
+// compiled code imports.
+export { jit_configure, jit_installed, jit_flush, jit_prepare_step, jit_insn, jit_cond, jit_cf } from "./jit/jit";
+import { jit_flush_all } from "./jit/cache";
 
 // The host served the posted disk request (state.ts DISK_REQ_*, bus/disk.ts) and wrote its status.
 export { disk_done } from "./bus/disk";

@@ -18,6 +18,8 @@
 //                | AssemblyScript statics   |  decode tables (asconfig memoryBase)
 //   0x0004_0000  +--------------------------+
 //                | QUEUES: host <-> devices |  serial, keyboard, mouse
+//   0x0006_0000  | PORT_WATCH, PORT_TRACE   |  ports whose writes are recorded (--trace-port), the record ring
+//   0x0007_0000  | JIT_CACHE, JIT_SLOTS     |  compiled blocks by entry, table slots (core-as/jit/)
 //   0x0010_0000  +--------------------------+
 //                | TLB: 1 Mi x u32          |  one entry per linear 4 KiB page
 //   0x0050_0000  +--------------------------+
@@ -37,8 +39,8 @@
 //   0x007A_0000  | DISK_BUF: 128 KiB        |  sectors of the posted disk request
 //   0x007C_0000  | IDE_BUF: 2 x 64 KiB      |  the IDE channels' data buffers (PIO, DMA chunks)
 //                | VRAM_DIRTY, VRAM_WLIST   |  VRAM pages written since the last render, TLB entries to re-protect
-//                | PORT_WATCH, PORT_TRACE   |  ports whose writes are recorded (--trace-port), the record ring
-//                | (free)                   |
+//   0x007E_0000  | JIT_BUF: 64 KiB          |  the Wasm module the host compiles next
+//   0x007F_0000  | JIT_CODE_PAGES: 64 KiB   |  a byte per 4 KiB host page: blocks compiled from it
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
 //   0x0100_0000  +--------------------------+
@@ -204,11 +206,30 @@ export const BIOS_SERIAL_UNTIL = 0x1588;
 // in bytes, u8 0); the host drains it (--trace-port). A write to the exit port (isa-debug-exit,
 // --exit-port) stores its value in GUEST_EXIT_VALUE and sets GUEST_EXIT_REQ; run() then returns
 // EXIT_GUEST_EXIT.
-export const PORT_TRACE_HEAD = 0x1590; // write index, entries (free running)
-export const PORT_TRACE_TAIL = 0x1594; // read index (owned by the host)
-export const GUEST_EXIT_REQ = 0x1598; // 1: the guest wrote the exit port, run() returns EXIT_GUEST_EXIT
-export const GUEST_EXIT_VALUE = 0x159c; // the value written (8, 16 or 32 bits as the access was)
-export const EXIT_PORT = 0x15a0; // the exit port's number, 0xFFFFFFFF when there is none
+export const PORT_TRACE_HEAD = 0x15e8; // write index, entries (free running)
+export const PORT_TRACE_TAIL = 0x15ec; // read index (owned by the host)
+export const GUEST_EXIT_REQ = 0x15f0; // 1: the guest wrote the exit port, run() returns EXIT_GUEST_EXIT
+export const GUEST_EXIT_VALUE = 0x15f4; // the value written (8, 16 or 32 bits as the access was)
+export const EXIT_PORT = 0x15f8; // the exit port's number, 0xFFFFFFFF when there is none
+
+// ---- the basic-block JIT (core-as/jit/, docs/jit.md): switches, the handoff to the host and
+// the counters --stats reports
+export const JIT_CONFIG = 0x1590; // bit0 on, bit1 forced (compile every block at its first execution)
+export const JIT_COMPILED = 0x1594; // modules compiled
+export const JIT_BYTES = 0x1598; // u64 bytes of Wasm emitted
+export const JIT_ENTRIES = 0x15a0; // u64 entries into compiled code
+export const JIT_INSNS = 0x15a8; // u64 instructions run in compiled code
+export const JIT_INVALIDATIONS = 0x15b0; // compiled blocks dropped because their page was written
+export const JIT_EVICTIONS = 0x15b4; // compiled blocks dropped because the table was full
+export const JIT_EXITS = 0x15b8; // 4 x u32 exits by reason: JIT_EXIT_*
+export const JIT_PENDING_LEN = 0x15c8; // bytes of the module waiting in JIT_BUF (0 = none)
+export const JIT_PENDING_SLOT = 0x15cc; // the table slot it goes to
+export const JIT_SLOT_BASE = 0x15d0; // first table index the JIT may use (set by the host)
+export const JIT_SLOT_COUNT = 0x15d4; // how many
+export const JIT_FLUSHES = 0x15d8; // whole-cache flushes (the host wrote memory, state restored)
+export const JIT_LAST_EXIT = 0x15dc; // why the last block returned (JIT_EXIT_*), written by compiled code
+export const TLB_RMASK_NOW = 0x15e0; // the TLB masks of cpu/tlb.ts (TLB_RMASK, TLB_WMASK) for compiled code
+export const TLB_WMASK_NOW = 0x15e4;
 
 export const STATE_END = 0x1600;
 
@@ -285,9 +306,18 @@ export const IDE_BUF_SIZE = 0x10000;
 export const VRAM_DIRTY = 0x786000; // 0x4000: a byte per 4 KiB page of VRAM, nonzero = written since the last render (devices/vbe.ts)
 export const VRAM_WLIST = 0x78a000; // 0x1000: linear pages whose TLB entry lets the CPU write VRAM directly (devices/vbe.ts)
 export const VRAM_WLIST_MAX = 0x400;
-export const PORT_WATCH = 0x78b000; // 0x2000: a bit per I/O port, set = record its writes (bus/portwatch.ts)
-export const PORT_TRACE_RING = 0x78d000; // PORT_TRACE_SIZE entries of 8 bytes (PORT_TRACE_HEAD)
+export const PORT_WATCH = 0x60000; // 0x2000: a bit per I/O port, set = record its writes (bus/portwatch.ts)
+export const PORT_TRACE_RING = 0x62000; // PORT_TRACE_SIZE entries of 8 bytes (PORT_TRACE_HEAD)
 export const PORT_TRACE_SIZE = 0x1000;
+// The JIT (core-as/jit/cache.ts): JIT_CACHE_N entries of 32 bytes keyed by the entry's host
+// address, EIP and mode; JIT_SLOTS holds, per table slot, the cache entry using it (+1, 0 free).
+export const JIT_CACHE = 0x70000;
+export const JIT_CACHE_N = 2048;
+export const JIT_SLOTS = 0x80000; // up to 1024 x u32
+export const JIT_SLOTS_MAX = 1024;
+export const JIT_BUF = 0x7e0000;
+export const JIT_BUF_SIZE = 0x10000;
+export const JIT_CODE_PAGES = 0x7f0000; // one byte per host page below 256 MiB (RAM and ROM live there)
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;
@@ -309,6 +339,11 @@ export const EXIT_FATAL = 4; // an emulator error; FATAL_CODE says which
 export const EXIT_DEBUG_FULL = 5; // the debug ring needs draining
 export const EXIT_DISK = 6; // a disk request is posted (DISK_REQ_*): serve it, call disk_done(), run on
 export const EXIT_GUEST_EXIT = 7; // the guest wrote the exit port: GUEST_EXIT_VALUE (isa-debug-exit)
+export const EXIT_JIT = 8; // a Wasm module is waiting in JIT_BUF: compile it, put it at JIT_PENDING_SLOT, call jit_installed(), run on
+// JIT exit reasons (JIT_EXITS counters)
+export const JIT_EXIT_BRANCH = 0; // control left the block (a branch to code outside it, or its end)
+export const JIT_EXIT_BUDGET = 1; // the instruction budget or the next device deadline
+export const JIT_EXIT_HELPER = 2; // an instruction run by the interpreter faulted, signalled or changed mode/paging/code
 
 // ---- disk request values (DISK_REQ_*, DISK_INFO)
 export const DISK_OWNER_BIOS = 1; // a BIOS service (INT 13h, boot): it re-executes and finds the result

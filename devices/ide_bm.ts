@@ -6,6 +6,7 @@
 // C_BM*/C_PRD*/C_REG* offsets in ide.ts); the transfer engine (ide.ts pump) calls prd_move.
 import { MEM_SIZE, RAM } from "../core-as/state";
 import { phys_read8, phys_write8 } from "../core-as/bus/memory";
+import { jit_invalidate_range } from "../core-as/jit/cache";
 import {
   chan, cg, cs, pump, C_BMCMD, C_BMSTS, C_PRD_TABLE, C_PRD_NEXT, C_REG_ADDR, C_REG_LEFT, C_REG_EOT, C_PRD_DONE,
   BM_ACTIVE, BM_ERROR, BM_INTR,
@@ -18,6 +19,7 @@ function mem_copy(ch: u32, addr: u32, host: usize, n: u32, to_mem: bool): void {
   const mem = <u64>load<u32>(MEM_SIZE);
   const end = <u64>addr + <u64>n;
   if (end <= mem && (end <= 0xa0000 || addr >= 0x100000)) {
+    if (to_mem) jit_invalidate_range(RAM + addr, n); // DMA over compiled code drops it
     if (to_mem) memory.copy(<usize>RAM + <usize>addr, host, n);
     else memory.copy(host, <usize>RAM + <usize>addr, n);
     return;
@@ -30,7 +32,7 @@ function mem_copy(ch: u32, addr: u32, host: usize, n: u32, to_mem: bool): void {
     } else if (a >= 0xa0000 && a < 0x100000) {
       if (to_mem) phys_write8(<u32>a, <u32>load<u8>(host + i));
       else store<u8>(host + i, <u8>phys_read8(<u32>a));
-    } else if (to_mem) store<u8>(<usize>RAM + <usize>a, load<u8>(host + i));
+    } else if (to_mem) { jit_invalidate_range(RAM + <u32>a, 1); store<u8>(<usize>RAM + <usize>a, load<u8>(host + i)); }
     else store<u8>(host + i, load<u8>(<usize>RAM + <usize>a));
   }
 }

@@ -60,6 +60,8 @@ export interface MachineConfig {
   traceCpu?: number;
   /** run the core built with assertions (emulator debugging) */
   debugCore?: boolean;
+  /** the JIT: "on" (default), "off" (--no-jit) or "force" (compile every block at once) */
+  jit?: "on" | "off" | "force";
 }
 
 // Floppy formats by image size (the same list as devices/fdc.ts)
@@ -99,7 +101,7 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
     const name = typeof path === "string" ? path : "(bytes)";
     if (img && !FLOPPY_SIZES.has(img.length)) throw new ConfigError(`${flag} ${name}: ${img.length} bytes is not a floppy image size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M, 2.88M)`);
   }
-  const machine = await createNodeMachine({ memMiB: mem, vramMiB: cfg.vram, rom, deterministic: cfg.deterministic, stopOnTripleFault: true, traceCpu: cfg.traceCpu !== undefined }, cfg.debugCore);
+  const machine = await createNodeMachine({ memMiB: mem, vramMiB: cfg.vram, rom, deterministic: cfg.deterministic, stopOnTripleFault: true, traceCpu: cfg.traceCpu !== undefined, jit: cfg.jit }, cfg.debugCore);
   if (fda) machine.insertFloppy(0, fda);
   if (fdb) machine.insertFloppy(1, fdb);
   if (cfg.hda !== undefined) machine.attachDisk(0, "hd", openDiskImage(cfg.hda, "--hda", !!cfg.persist), `--hda ${cfg.hda}`);

@@ -4,8 +4,9 @@
 import * as S from "../core-as/state.js";
 import { CP437 } from "./cp437.js";
 import { BlockDevice } from "./blockdev.js";
+import { JitHost, JitMode, JitCoreExports, JIT_TABLE_BASE, JIT_TABLE_SLOTS } from "./jit.js";
 
-export interface CoreExports {
+export interface CoreExports extends JitCoreExports {
   init(memSize: number, romSize: number, flags: number, nsPerInsnFp: number, deterministic: number, rtcStartSeconds: number): void;
   run(budget: number): number;
   reset(): void;
@@ -72,6 +73,9 @@ export interface MachineOptions {
   /** keep the last instructions (up to TRACE_LEN) with their code bytes for the dump
    * (--trace-cpu): costs a copy per instruction */
   traceCpu?: boolean;
+  /** the basic-block JIT: "on" (default), "off", or "force" (compile every block at once;
+   * step() runs single instructions compiled) */
+  jit?: JitMode;
 }
 
 export const MIN_MEM_MIB = 1;
@@ -101,7 +105,7 @@ export function checkMem(memMiB: number): void {
 // The screen description vga_render() writes (devices/vga_render.ts)
 const VGA_SCREEN = S.DEV_VGA + 0x700;
 
-export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full", "disk", "guest-exit"];
+export const EXIT_NAMES = ["budget", "halt", "reset", "triple-fault", "fatal", "debug-full", "disk", "guest-exit", "jit"];
 
 /** The device names for port conflicts (core-as/bus/ports.ts PORT_DEV_*). */
 const PORT_DEVICES = ["nothing", "the system ports (POST code, A20, debug console)", "the PIC", "the PIT", "the RTC", "the keyboard controller",
@@ -135,6 +139,8 @@ export class Machine {
   private drives: (BlockDevice | null)[] = [null, null, null, null];
   /** disk requests served, bytes read and written (for --stats) */
   readonly diskStats = { requests: 0, bytesRead: 0, bytesWritten: 0, errors: 0 };
+  /** the JIT's host side (compiles the modules the core emits) */
+  jit!: JitHost;
 
   private constructor(memory: WebAssembly.Memory, core: CoreExports, options: MachineOptions) {
     this.memory = memory;
@@ -153,7 +159,8 @@ export class Machine {
     const memSize = options.memMiB * 1024 * 1024;
     const pages = Math.ceil((S.RAM + memSize) / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const table = new WebAssembly.Table({ initial: 16, element: "anyfunc" });
+    // the core's own functions sit below JIT_TABLE_BASE; compiled blocks go above (host/jit.ts)
+    const table = new WebAssembly.Table({ initial: JIT_TABLE_BASE + JIT_TABLE_SLOTS, element: "anyfunc" });
     let machine: Machine | undefined;
     const imports = {
       env: {
@@ -168,6 +175,7 @@ export class Machine {
     const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
     const instance = await WebAssembly.instantiate(module, imports);
     machine = new Machine(memory, instance.exports as unknown as CoreExports, options);
+    machine.jit = new JitHost(memory, table, machine.core, options.jit ?? "on");
     machine.u8.set(options.rom, S.ROM);
     const nsPerInsn = options.nsPerInstruction ?? 10;
     const rtcStart = options.rtcStart ?? (options.deterministic ? new Date(Date.UTC(2000, 0, 1)) : new Date());
@@ -248,11 +256,45 @@ export class Machine {
     let left = budget;
     for (;;) {
       const reason = this.core.run(left);
-      if (reason !== S.EXIT_DISK) return reason;
-      this.serveDisk();
+      if (reason === S.EXIT_DISK) this.serveDisk();
+      else if (reason === S.EXIT_JIT) this.jit.install();
+      else return reason;
       left = budget - Number(this.instructions - start);
       if (left <= 0) return S.EXIT_BUDGET;
     }
+  }
+
+  /** Execute one instruction (tests); returns 1 on a triple fault. With the JIT forced it runs
+   * compiled: the instruction is compiled alone (after the caller wrote it) and executed by
+   * the compiled code. */
+  step(): number {
+    if (this.jit.mode === "force") {
+      this.core.jit_flush();
+      if (this.core.jit_prepare_step()) this.jit.install();
+    }
+    return this.core.step();
+  }
+
+  /** Counters of the JIT for --stats. */
+  jitStats(): Record<string, number> {
+    const exits = [0, 1, 2].map((i) => this.r32(S.JIT_EXITS + i * 4));
+    const entries = Number(this.r64(S.JIT_ENTRIES));
+    const insns = Number(this.r64(S.JIT_INSNS));
+    const total = Number(this.instructions);
+    return {
+      jit_modules: this.r32(S.JIT_COMPILED),
+      jit_wasm_bytes: Number(this.r64(S.JIT_BYTES)),
+      jit_compile_ms: Number(this.jit.compileMs.toFixed(1)),
+      jit_compile_failures: this.jit.failures,
+      jit_entries: entries,
+      jit_exits_branch: exits[0],
+      jit_exits_budget: exits[1],
+      jit_exits_helper: exits[2],
+      jit_invalidations: this.r32(S.JIT_INVALIDATIONS),
+      jit_evictions: this.r32(S.JIT_EVICTIONS),
+      jit_flushes: this.r32(S.JIT_FLUSHES),
+      jit_share: total ? Number((insns / total).toFixed(3)) : 0,
+    };
   }
 
   /** Serve the posted disk request (state.ts DISK_REQ_*) from the attached block device. A

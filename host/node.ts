@@ -42,7 +42,10 @@ export function readImage(path: string, what: string): Uint8Array {
 }
 
 export async function createNodeMachine(options: MachineOptions, debug = false): Promise<Machine> {
-  return Machine.create(coreModule(debug), options);
+  // TAB86_JIT=off|on|force sets the default (the test suite runs the CPU tests with force)
+  const env = process.env.TAB86_JIT;
+  const jit = options.jit ?? (env === "off" || env === "on" || env === "force" ? env : undefined);
+  return Machine.create(coreModule(debug), { ...options, jit });
 }
 
 /** A disk image file read (and, with writable, written) in place. Most callers put an Overlay

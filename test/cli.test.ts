@@ -90,6 +90,23 @@ describe("tab86 command", () => {
     expect(r.stderr).toMatch(/IDTR 00000000\/0000/);
   });
 
+  it("runs hot loops compiled by default and only interpreted with --no-jit (JIT counters in --stats)", () => {
+    // mov ecx, 200000; .l: dec ecx; jnz .l; cli; hlt (32-bit operands in real mode)
+    const loop = romWith("loop", [0x66, 0xb9, 0x40, 0x0d, 0x03, 0x00, 0x66, 0x49, 0x75, 0xfc, 0xfa, 0xf4]);
+    const on = JSON.parse(tab86("--bios", loop, "--deterministic", "--stats").stderr.trim().split("\n").pop()!);
+    const off = JSON.parse(tab86("--bios", loop, "--deterministic", "--stats", "--no-jit").stderr.trim().split("\n").pop()!);
+    expect(on.instructions).toBe(400004); // jmp far at the reset vector, mov, 2 x 200000, cli, hlt
+    expect(off.instructions).toBe(400004);
+    expect(on.jit).toBe("on");
+    expect(on.jit_modules).toBeGreaterThan(0);
+    expect(on.jit_share).toBeGreaterThan(0.9);
+    expect(on.jit_exits_budget + on.jit_exits_branch).toBeGreaterThan(0);
+    for (const k of ["jit_wasm_bytes", "jit_compile_ms", "jit_entries", "jit_exits_helper", "jit_invalidations", "jit_evictions"]) expect(typeof on[k]).toBe("number");
+    expect(off.jit).toBe("off");
+    expect(off.jit_modules).toBe(0);
+    expect(off.jit_share).toBe(0);
+  });
+
   it("is repeatable with --deterministic", () => {
     const a = tab86("--bios", spin, "--deterministic", "--timeout", "0.5", "--stats");
     const b = tab86("--bios", join(ROOT, "test/roms/smoke.bin"), "--deterministic", "--until", "PASS", "--debug-port", "none", "--stats");
@@ -113,7 +130,7 @@ describe("tab86 command", () => {
       ["bad regex", ["--bios", "x", "--until", "("], /^tab86: --until \(: not a valid regular expression/m],
       ["bad timeout", ["--bios", "x", "--timeout", "-3"], /^tab86: --timeout -3: expected a positive number of seconds$/m],
       ["bad debug port", ["--bios", "x", "--debug-port", "tty"], /^tab86: --debug-port tty: expected stdio, none or file:PATH$/m],
-      ["flag of a later version", ["--no-jit"], /^tab86: --no-jit is not available yet in this version of tab86$/m],
+      ["flag of a later version", ["--save-state", "x"], /^tab86: --save-state is not available yet in this version of tab86$/m],
       ["kernel missing", ["--kernel", "/nonexistent/vmlinuz"], /^tab86: --kernel \/nonexistent\/vmlinuz: no such file$/m],
       ["initrd without a kernel", ["--initrd", "x"], /^tab86: --initrd needs --kernel$/m],
       ["kernel and boot order", ["--kernel", "x", "--boot", "c"], /^tab86: --boot and --kernel: the kernel is started instead of booting a device; give one of them$/m],

@@ -30,7 +30,7 @@ function load(code: number[], eip: number, regs: Record<number, number>, eflags 
 /** Step until EIP leaves the instruction (REP chunks rewind it); returns the number of steps. */
 function runInsn(start: number, max = 1000): number {
   for (let n = 1; n <= max; n++) {
-    m.core.step();
+    m.step();
     if (m.r32(S.EIP) !== start || m.r32(S.EXC_VECTOR) !== 0xffffffff) return n;
   }
   throw new Error("instruction did not finish");
@@ -57,7 +57,7 @@ describe("REP string instructions", () => {
     const src = 0x10003, dst = 0x30801, n = 10000;
     for (let i = 0; i < n; i++) m.u8[S.RAM + src + i] = (i * 7 + 3) & 0xff;
     load([0xf3, 0xa4], CODE, { [ESI]: src, [EDI]: dst, [ECX]: n });
-    m.core.step();
+    m.step();
     // after the first chunk the instruction is still current, with part of the count left
     expect(m.r32(S.EIP)).toBe(CODE);
     const left = m.reg(ECX);
@@ -148,7 +148,7 @@ describe("REP string instructions", () => {
     // rep movsw with DI reaching 0xffff: the word there crosses the ES limit -> #GP(0)
     load([0xf3, 0xa5], 0, { [ESI]: 0x100, [EDI]: 0xfffb, [ECX]: 5, 4: sp });
     poke(0x40100, [0x11, 0x22, 0x33, 0x44, 0x55, 0x66]);
-    m.core.step();
+    m.step();
     expect(m.r32(S.EXC_VECTOR)).toBe(13);
     expect(m.reg(ECX) & 0xffff).toBe(3);
     expect(m.reg(EDI) & 0xffff).toBe(0xffff);

@@ -200,7 +200,7 @@ class Runner {
   delivered = 0;
   private dirty = true;
   private mode: Mode = 32;
-  constructor(private m: Machine) {}
+  constructor(readonly m: Machine) {}
 
   select(mode: Mode) {
     if (this.mode !== mode) this.dirty = true;
@@ -233,7 +233,7 @@ class Runner {
     w32(m, S.HALTED, 0);
     w32(m, S.INHIBIT, 0);
 
-    const triple = m.core.step();
+    const triple = m.step();
     const problems: string[] = [];
     const regOut = (r: number) => {
       const v = m.reg(r);
@@ -367,4 +367,14 @@ describe("instruction vectors", () => {
       });
     }
   }
+});
+
+// With TAB86_JIT=force (npm test runs this file a second time so), every case above ran as a
+// compiled one-instruction block: check that it really did.
+describe("instruction vectors under the JIT", () => {
+  it.runIf(process.env.TAB86_JIT === "force")("ran compiled", () => {
+    const s = runner.m.jitStats();
+    expect(s.jit_compile_failures).toBe(0);
+    expect(s.jit_share).toBeGreaterThan(0.95);
+  });
 });

@@ -58,7 +58,7 @@ function load(code: number[], regs: Record<number, number> = {}) {
 /** Run `n` instructions (stops early at an exception). */
 function run(n: number) {
   for (let i = 0; i < n; i++) {
-    m.core.step();
+    m.step();
     if (m.r32(S.EXC_VECTOR) !== NONE) return;
   }
 }

@@ -13,6 +13,7 @@
 import { MEM_SIZE, ROM_SIZE, ROM, RAM, A20_MASK, MMIO_MAP } from "../state";
 import { mmio_read8, mmio_write8, mmio_read32, mmio_write32, MMIO_LFB } from "./mmio";
 import { vbe_lfb_host_page } from "../../devices/vbe";
+import { code_page_flag, jit_invalidate_page } from "../jit/cache";
 
 // What a physical page is, for the TLB. Host address in the high bits, kind in the low bits.
 export const PAGE_RAM: u32 = 0;
@@ -63,6 +64,7 @@ export function phys_write8(p: u32, v: u32): void {
   const kind = pg & 3;
   if (kind >= PAGE_MMIO) { mmio_write8(p, v); return; } // (a tracked page's device marks the write)
   if (kind == PAGE_ROM) return; // ROM ignores writes
+  if (code_page_flag(pg) != 0) jit_invalidate_page(pg); // a device or the bus writes compiled code
   store<u8>((pg & 0xfffff000) + (p & 0xfff), v);
 }
 
@@ -93,6 +95,7 @@ export function phys_write32(p: u32, v: u32): void {
     const kind = pg & 3;
     if (kind >= PAGE_MMIO) { mmio_write32(q, v); return; }
     if (kind == PAGE_ROM) return;
+    if (code_page_flag(pg) != 0) jit_invalidate_page(pg);
     store<u32>((pg & 0xfffff000) + (q & 0xfff), v);
     return;
   }

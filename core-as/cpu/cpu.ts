@@ -7,7 +7,7 @@
 import {
   REGS, EIP, EFLAGS, LF_MASK, CR0, CR2, CR3, CR4, DR, GDTR_BASE, GDTR_LIMIT, IDTR_BASE, IDTR_LIMIT,
   HALTED, INHIBIT, INSN_EIP, INSN_ESP, REG_ESP, REG_EDX, ICOUNT, INTR, NMI, RESET_REQ, EXIT_REASON,
-  EXIT_BUDGET, EXIT_HALT, EXIT_RESET, EXIT_TRIPLE_FAULT, EXIT_FATAL, EXIT_DEBUG_FULL, EXIT_DISK, DISK_REQ_STATE, CONFIG_FLAGS,
+  EXIT_BUDGET, EXIT_HALT, EXIT_RESET, EXIT_TRIPLE_FAULT, EXIT_FATAL, EXIT_DEBUG_FULL, EXIT_DISK, EXIT_JIT, DISK_REQ_STATE, CONFIG_FLAGS,
   DEBUG_HEAD, DEBUG_TAIL, DEBUG_RING_SIZE, TRIPLE_FAULTS, TRACE, TRACE_HEAD, TRACE_LEN, SEG_BASE,
   MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_APIC_BASE, TSC_OFFSET, CPUID_SIG, MODE,
   MSR_MISC_ENABLE, MSR_PAT, MTRR_DEF_TYPE, HALT_UNTIL, EXC_NESTING, MTRR_VAR, TRACE_ENTRY, SEG_SEL,
@@ -30,6 +30,7 @@ import { pic_acknowledge } from "../bus/irq";
 import { CHUNK_DONE, clock_deadline_reached, clock_next_deadline, run_due_events, insns_until_deadline } from "../time";
 import { set_a20 } from "../bus/sysports";
 import { fpu_reset } from "./ops/x87";
+import { jit_try, jit_enabled, JIT_TF } from "../jit/jit";
 
 // CPU signature reported in EDX at reset and by CPUID leaf 1: family 6, model 1, stepping 9
 // (a Pentium Pro: a P6 without MMX, which is what this CPU implements).
@@ -117,16 +118,27 @@ function trace(eip: u32, ok: bool): void {
   store<u32>(INSN_ESP, load<u32>(REG_ESP));
   const ok = decode(eip);
   if (TRACE_ON) trace(eip, ok);
-  if (ok) dispatch();
+  if (ok) { NEXT_SEQ = load<u32>(EIP); dispatch(); }
   if (FAULTED) return handle_fault();
   return false;
 }
+
+// EIP after the last decode: an instruction after which EIP differs from it branched (or
+// faulted), and the run loop looks for compiled code there.
+let NEXT_SEQ: u32 = 0;
 
 @inline function count(n: i32): void {
   store<u64>(ICOUNT, load<u64>(ICOUNT) + <u64>n);
 }
 
 export function step(): bool {
+  if (jit_enabled()) {
+    // with the JIT forced, Machine.step() compiled a one-instruction block here first
+    CHUNK_DONE = 0;
+    const n = jit_try(1, true, false);
+    CHUNK_DONE = 0;
+    if (n > 0) { count(n); return JIT_TF; }
+  }
   const r = execute();
   count(1);
   return r;
@@ -205,15 +217,32 @@ export function run(budget: i32): i32 {
     if (chunk > left) chunk = left;
     // CHUNK_DONE is a global so that clock_now() sees instructions of the running chunk
     let tf = false;
+    // the JIT looks for compiled code where control arrives by a branch (and at the start)
+    const jit = jit_enabled();
+    let look = jit;
+    let jit_pending = false;
     CHUNK_DONE = 0;
     do {
+      // (a block runs to its budget without looking at SIGNAL, so only enter one while it is
+      // clear: an event run just before this chunk may have raised an interrupt)
+      if (look && SIGNAL == 0) {
+        const r = jit_try(chunk - CHUNK_DONE, false, true);
+        if (r > 0) {
+          CHUNK_DONE += r;
+          if (JIT_TF) { tf = true; break; }
+          continue; // look again where the block left off
+        }
+        if (r < 0) { jit_pending = true; break; } // a module for the host to compile
+      }
       CHUNK_DONE++;
       tf = execute();
+      look = jit && load<u32>(EIP) != NEXT_SEQ;
     } while (!tf && CHUNK_DONE < chunk && SIGNAL == 0);
     const done = CHUNK_DONE;
     CHUNK_DONE = 0;
     count(done);
     if (tf) return triple_fault();
+    if (jit_pending) return EXIT_JIT;
     left -= done;
     if (load<u32>(HALTED) != 0) request_exit_check();
   }

@@ -3,7 +3,8 @@
 // CR0.WP, accessed and dirty bits. tlb_fill() walks for one access, raises #PF on a fault and
 // otherwise installs the TLB entry. Physical addresses at or above 4 GiB (PAE) read as open bus.
 import { CR0, CR2, CR3, CR4, PDPTE, PAGE_FAULTS, TLB_MISSES, MODE, MODE_PG } from "../state";
-import { phys_read32, phys_write32, phys_page, a20, PAGE_MMIO, PAGE_ROM, PAGE_TRACKED } from "../bus/memory";
+import { phys_read32, phys_write32, phys_page, a20, PAGE_MMIO, PAGE_ROM, PAGE_TRACKED, PAGE_RAM } from "../bus/memory";
+import { code_page_flag, jit_invalidate_page } from "../jit/cache";
 import { vbe_lfb_page_written } from "../../devices/vbe";
 import { raise, EXC_PF, PROBING } from "./fault";
 import { tlb_set, TLB_NO_USER, TLB_NO_WRITE_USER, TLB_NO_WRITE_SUP, TLB_MMIO, TLB_GLOBAL, TLB_ROM } from "./tlb";
@@ -155,6 +156,12 @@ export function tlb_fill(lin: u32, write: bool, user: bool): bool {
     flags |= TLB_MMIO;
   } else {
     host = pg & 0xfffff000;
+    // a page holding compiled code is never directly writable: the first write comes here and
+    // drops the code compiled from it (self-modifying code, jit/cache.ts)
+    if (kind == PAGE_RAM && code_page_flag(host) != 0) {
+      if (write) jit_invalidate_page(host);
+      else flags |= TLB_NO_WRITE_USER | TLB_NO_WRITE_SUP;
+    }
     if (kind == PAGE_ROM) flags |= TLB_ROM | TLB_NO_WRITE_USER | TLB_NO_WRITE_SUP;
     else if (kind == PAGE_TRACKED) {
       // a write fill tells the device (which will take the permission back); until then

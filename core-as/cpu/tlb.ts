@@ -8,7 +8,7 @@
 // unusual (miss, MMIO, ROM write, first write to a clean page, page crossing, alignment check)
 // takes the one slow path in cpu/memory.ts. Filled page numbers are listed at TLB_LIST so a
 // flush clears only them; when the list overflows the whole array is cleared.
-import { TLB, TLB_LIST, TLB_LIST_MAX, TLB_LIST_LEN, TLB_FLUSHES, CPL, CR0, EFLAGS } from "../state";
+import { TLB, TLB_LIST, TLB_LIST_MAX, TLB_LIST_LEN, TLB_FLUSHES, CPL, CR0, EFLAGS, TLB_RMASK_NOW, TLB_WMASK_NOW } from "../state";
 import { reset_fetch_window } from "./fetch_window";
 
 export const TLB_VALID: u32 = 1;
@@ -36,6 +36,8 @@ export function update_tlb_masks(): void {
   const extra = (ac ? TLB_ALWAYS : 0) | (DEBUG_ON ? TLB_DEBUG : 0);
   TLB_RMASK = TLB_VALID | TLB_MMIO | extra | (user ? TLB_NO_USER : 0);
   TLB_WMASK = TLB_VALID | TLB_MMIO | extra | (user ? TLB_NO_USER | TLB_NO_WRITE_USER : TLB_NO_WRITE_SUP);
+  store<u32>(TLB_RMASK_NOW, TLB_RMASK); // compiled code's inline accesses load them from here
+  store<u32>(TLB_WMASK_NOW, TLB_WMASK);
 }
 
 @inline export function tlb_entry(lin: u32): u32 {
