@@ -16,6 +16,8 @@ const persist = $<HTMLInputElement>("persist");
 (window as unknown as { tab86: Tab86Element }).tab86 = machine;
 
 const say = (text: string) => { notice.textContent = text; };
+// clear a progress message once done, unless something newer was said meanwhile
+const done = (progress: string) => () => { if (notice.textContent === progress) say(""); };
 const opts = () => ({ memMiB: Number(mem.value), boot: boot.value });
 const fail = (e: unknown) => say(`⚠ ${(e as Error).message}`);
 
@@ -24,7 +26,7 @@ persist.addEventListener("change", syncPersist);
 
 $("linux").addEventListener("click", () => {
   say("Starting Linux…");
-  machine.start(linuxConfig()).then(() => say(""), fail);
+  machine.start(linuxConfig()).then(done("Starting Linux…"), fail);
 });
 function linuxConfig() {
   return { memMiB: Number(mem.value), kernel: { name: "vmlinuz", url: new URL("images/linux/vmlinuz", document.baseURI).href }, initrd: { name: "initrd.img", url: new URL("images/linux/initrd.img", document.baseURI).href }, append: machine.getAttribute("append") ?? "console=tty0 console=ttyS0,115200 cryptomgr.notests" };
@@ -34,16 +36,18 @@ $<HTMLInputElement>("file").addEventListener("change", (e) => {
   const input = e.target as HTMLInputElement;
   const file = input.files?.[0];
   if (!file) return;
-  say(`Starting ${file.name}…`);
-  machine.load(file, opts()).then(() => { say(""); machine.focus(); }, fail);
+  const progress = `Starting ${file.name}…`;
+  say(progress);
+  machine.load(file, opts()).then(() => { done(progress)(); machine.focus(); }, fail);
   input.value = "";
 });
 $<HTMLFormElement>("urlform").addEventListener("submit", (e) => {
   e.preventDefault();
   const url = $<HTMLInputElement>("url").value.trim();
   if (!url) return;
-  say(`Downloading ${url}…`);
-  machine.load(url, opts()).then(() => { say(""); machine.focus(); }, fail);
+  const progress = `Downloading ${url}…`;
+  say(progress);
+  machine.load(url, opts()).then(() => { done(progress)(); machine.focus(); }, fail);
 });
 
 const pause = $<HTMLButtonElement>("pause");

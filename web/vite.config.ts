@@ -33,6 +33,7 @@ function serveImages(): Plugin {
 export default defineConfig({
   root: import.meta.dirname,
   base: "./",
+  appType: "mpa", // a missing file is a 404, not the app's page
   plugins: [serveImages()],
   server: { fs: { allow: [root] } },
   worker: { format: "es" },

@@ -4,6 +4,7 @@
 // Screenshots go to test-results/e2e/.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { PreviewServer } from "vite";
 import { startApp, ARTEFACTS } from "./browser.js";
@@ -71,7 +72,7 @@ describe("FreeDOS from the file input", () => {
   });
 });
 
-describe("the default Linux", () => {
+describe.skipIf(process.env.E2E_SKIP_LINUX)("the default Linux", () => {
   it("boots in the page with its serial console in the terminal, and the page's main thread stays free", async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
     const log: string[] = [];
@@ -101,6 +102,83 @@ describe("the default Linux", () => {
     // the machine runs in the worker: nothing the page does while Linux boots takes 200 ms
     expect(during.filter((t) => t.duration > 200), JSON.stringify(during)).toEqual([]);
     expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
+    await page.close();
+  });
+});
+
+const FREEDOS = join(ROOT, "../shared/images/freedos-boot-1440k.img");
+const PROMPT = /A:\\>\s*$/;
+
+/** Type through the page API (the paste path: text as US key strokes) and wait for the screen. */
+async function command(page: Page, text: string, re: RegExp, timeoutMs = 60_000): Promise<string> {
+  await page.evaluate((t) => (window as unknown as { tab86: { type(t: string): void } }).tab86.type(t), text + "\n");
+  return waitText(page, "screen", re, timeoutMs);
+}
+
+describe("disks", () => {
+  it("keeps the guest's writes to a floppy in IndexedDB across a reload, until reset to original", async () => {
+    const page = await browser.newPage();
+    page.on("dialog", (d) => void d.accept());
+    await page.goto(url + "?autostart=0");
+    await page.setInputFiles("#file", FREEDOS);
+    await waitText(page, "screen", PROMPT, 90_000);
+    await command(page, "echo kept-in-idb>note.txt", /echo kept-in-idb>note\.txt\n(.*\n)*A:\\>\s*$/);
+    await sleep(4000); // the worker stores changed disks every 3 s
+    await page.reload();
+    await page.setInputFiles("#file", FREEDOS);
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 30_000 }).toMatch(/earlier changes were restored/);
+    await waitText(page, "screen", PROMPT, 90_000);
+    await command(page, "type note.txt", /type note\.txt\nkept-in-idb\n/);
+    await page.locator("#discard").click();
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 30_000 }).toMatch(/back to the original/);
+    await waitText(page, "screen", PROMPT, 90_000);
+    const s = await command(page, "type note.txt", /type note\.txt\n.*(not found|No such)/i);
+    expect(s).not.toMatch(/kept-in-idb/);
+    await page.close();
+  });
+
+  it("swaps the floppy while the machine runs", async () => {
+    const page = await browser.newPage();
+    await page.goto(url + "?autostart=0");
+    await page.setInputFiles("#file", FREEDOS);
+    await waitText(page, "screen", PROMPT, 90_000);
+    await page.setInputFiles("#floppy", join(ROOT, "../shared/images/freedos722.img"));
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toMatch(/freedos722\.img is in A:/);
+    await command(page, "dir", /DEMOS\s+<DIR>[\s\S]*A:\\>\s*$/);
+    await page.close();
+  });
+});
+
+describe("embedding", () => {
+  it("<tab86-machine src memory autostart> from the library bundle boots its image, and its methods read the screen", async () => {
+    const page = await browser.newPage();
+    const floppy = readFileSync(FREEDOS);
+    await page.route("**/test-embed.html", (r) => r.fulfill({ contentType: "text/html", body: `<!doctype html>
+      <script type="module" src="./tab86.js"></script>
+      <p>before</p><tab86-machine id="m" src="./floppies/freedos.img" memory="16" autostart style="width:640px"></tab86-machine>` }));
+    await page.route("**/floppies/freedos.img", (r) => r.fulfill({ contentType: "application/octet-stream", body: floppy }));
+    await page.goto(url + "test-embed.html");
+    await expect.poll(() => page.evaluate(() => (document.getElementById("m") as unknown as { state: string }).state), { timeout: 30_000 }).toBe("running");
+    const deadline = Date.now() + 90_000;
+    let text = "";
+    while (!PROMPT.test(text) && Date.now() < deadline) {
+      await sleep(250);
+      text = await page.evaluate(() => (document.getElementById("m") as unknown as { screenText(): Promise<string> }).screenText());
+    }
+    expect(text).toMatch(PROMPT);
+    await page.evaluate(() => (document.getElementById("m") as unknown as { sendKeys(k: string): void }).sendKeys("ver{Enter}"));
+    await expect.poll(() => page.evaluate(() => (document.getElementById("m") as unknown as { screenText(): Promise<string> }).screenText()), { timeout: 30_000 }).toMatch(/FreeCom version/);
+    await page.screenshot({ path: join(ARTEFACTS, "embed-freedos.png") });
+    await page.close();
+  });
+
+  it("shows a clear message in the element when its src is no image", async () => {
+    const page = await browser.newPage();
+    await page.route("**/test-embed-bad.html", (r) => r.fulfill({ contentType: "text/html", body: `<!doctype html>
+      <script type="module" src="./tab86.js"></script><tab86-machine id="m" src="./missing.img" autostart></tab86-machine>` }));
+    await page.goto(url + "test-embed-bad.html");
+    await expect(page.locator("tab86-machine .message")).toBeDefined();
+    await expect.poll(() => page.locator("tab86-machine .message").textContent(), { timeout: 10_000 }).toMatch(/missing\.img: the server answered 404/);
     await page.close();
   });
 });
