@@ -150,6 +150,8 @@ export class Tab86Element extends HTMLElement {
     const size = fitScreen(width || 720, height || 400, box.width, box.height, scale);
     this.canvas.style.width = `${size.width}px`;
     this.canvas.style.height = `${size.height}px`;
+    // pixels stay sharp when magnified; a picture shrunk below 1:1 is smoothed instead
+    this.canvas.style.imageRendering = size.width >= (width || 720) ? "pixelated" : "auto";
   }
 
   private wireInput(): void {

@@ -23,21 +23,22 @@ async function until(page, fn, re, ms) {
 }
 
 try {
-  let page = await browser.newPage({ viewport: { width: 960, height: 760 } });
+  let page = await browser.newPage({ viewport: { width: 960, height: 1000 } });
   await page.goto(url + "?autostart=0");
   await page.setInputFiles("#file", join(root, "../shared/images/freedos-boot-1440k.img"));
-  await until(page, () => window.tab86.screenText(), /A:\\>\s*$/, 90_000);
+  await until(page, () => window.tab86.screenText().catch(() => ""), /A:\\>\s*$/, 90_000);
   await page.locator("tab86-machine canvas").click();
   await page.keyboard.type("ver");
   await page.keyboard.press("Enter");
   await page.keyboard.type("dir");
   await page.keyboard.press("Enter");
-  await until(page, () => window.tab86.screenText(), /bytes free[\s\S]*A:\\>\s*$/, 30_000);
+  await until(page, () => window.tab86.screenText().catch(() => ""), /bytes free[\s\S]*A:\\>\s*$/, 30_000);
   await sleep(1500);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(root, "docs/images/web-freedos.png") });
   await page.close();
 
-  page = await browser.newPage({ viewport: { width: 960, height: 1140 } });
+  page = await browser.newPage({ viewport: { width: 960, height: 1160 } });
   await page.goto(url);
   await until(page, () => window.tab86.consoleText(), /^# $/m, 240_000);
   await page.locator("tab86-machine .xterm").click();
@@ -45,6 +46,7 @@ try {
   await page.keyboard.press("Enter");
   await until(page, () => window.tab86.consoleText(), /Mem:/, 30_000);
   await sleep(2500);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(root, "docs/images/web-linux.png") });
 } finally {
   await browser.close();
