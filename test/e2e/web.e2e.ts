@@ -128,6 +128,13 @@ describe("disks", () => {
     await page.setInputFiles("#file", FREEDOS);
     await waitText(page, "screen", PROMPT, 90_000);
     await command(page, "echo kept-in-idb>note.txt", /echo kept-in-idb>note\.txt\n(.*\n)*A:\\>\s*$/);
+    // Export disk: the floppy as the guest left it
+    const download = page.waitForEvent("download");
+    await page.locator("#export").click();
+    const file = await (await download).path();
+    const exported = readFileSync(file);
+    expect(exported.length).toBe(1474560);
+    expect(exported.includes(Buffer.from("kept-in-idb"))).toBe(true);
     await sleep(4000); // the worker stores changed disks every 3 s
     await page.reload();
     await page.setInputFiles("#file", FREEDOS);
@@ -142,6 +149,15 @@ describe("disks", () => {
     await page.close();
   });
 
+  it("boots a hard disk image from the file input (syslinux on images/linux-hd.img, over a stored overlay)", async () => {
+    const page = await browser.newPage();
+    await page.goto(url + "?autostart=0");
+    await page.setInputFiles("#file", join(ROOT, "images/linux-hd.img"));
+    await waitText(page, "screen", /SYSLINUX|boot:|Linux version|Decompressing|Probing EDD/, 60_000);
+    expect(await page.locator("#st-state").textContent()).toBe("running");
+    await page.close();
+  });
+
   it("swaps the floppy while the machine runs", async () => {
     const page = await browser.newPage();
     await page.goto(url + "?autostart=0");
@@ -150,6 +166,22 @@ describe("disks", () => {
     await page.setInputFiles("#floppy", join(ROOT, "../shared/images/freedos722.img"));
     await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toMatch(/freedos722\.img is in A:/);
     await command(page, "dir", /DEMOS\s+<DIR>[\s\S]*A:\\>\s*$/);
+    await page.close();
+  });
+});
+
+describe("drag and drop", () => {
+  it("boots a floppy image dropped on the screen", async () => {
+    const page = await browser.newPage();
+    await page.goto(url + "?autostart=0");
+    const bytes = [...readFileSync(FREEDOS)];
+    const dt = await page.evaluateHandle((b) => {
+      const d = new DataTransfer();
+      d.items.add(new File([new Uint8Array(b)], "dropped.img"));
+      return d;
+    }, bytes);
+    await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: dt });
+    await waitText(page, "screen", PROMPT, 90_000);
     await page.close();
   });
 });
