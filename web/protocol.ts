@@ -37,7 +37,7 @@ export type ToWorker =
   | { t: "send"; keys: string }
   | { t: "mouse"; dx: number; dy: number; buttons: number; wheel: number }
   | { t: "serial"; bytes: Uint8Array }
-  | { t: "pause" } | { t: "resume" } | { t: "reset" } | { t: "stop" }
+  | { t: "pause" } | { t: "resume" } | { t: "stop" }
   | { t: "insert"; drive: "fda" | "cdrom"; image: ImageFile | null }
   | { t: "query"; id: number; what: "screenText" | "screenshot" | "export" | "discard"; drive?: "fda" | "hda" };
 

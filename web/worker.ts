@@ -284,7 +284,6 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     case "pause": if (s.state === "running") { setState(s, "paused"); } break;
     case "resume": if (s.state === "paused") { setState(s, "running"); s.wake?.(); } break;
     case "stop": void stopSession().then(() => post({ t: "state", state: "stopped" })); break;
-    case "reset": m.core.reset(); if (s.state === "halted") { setState(s, "running"); s.wake?.(); } break;
     case "insert":
       try {
         if (msg.drive === "fda") {
