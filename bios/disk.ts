@@ -4,7 +4,7 @@
 // mark not found, 03 write protected, 04 sector not found, 06 media changed, 09 DMA across a
 // 64 KiB boundary, 0C media type not found, 80 timeout (drive not ready).
 import { FLOPPY, FLOPPY_MAX, DEV_FDC } from "../core-as/state";
-import { fdc_image_size } from "../devices/fdc";
+import { fdc_image_size, fdc_take_change } from "../devices/fdc";
 import { FAULTED } from "../core-as/cpu/fault";
 import { AL, AH, BL, BH, CL, CH, DL, DH, AX, BX, CX, DX, DI, ES, r8, w8, r16, w16, m8, s8, seg_lin, sbase, set_bda8, bda8, ret_cf, set_sreg } from "./util";
 
@@ -116,7 +116,7 @@ export function int13(): void {
       return;
     case 0x16:
       if (drive >= 2 || size == 0) { done(0x80); return; }
-      done(0x00); // the disk has not been changed
+      done(fdc_take_change(drive) ? 0x06 : 0x00); // 06: changed (or no longer known) since the last call
       return;
     case 0x17: done(drive < 2 ? 0 : 0x01); return;
     case 0x18: {

@@ -935,6 +935,17 @@ export function fdc_eject(n: u32): void {
   store<u32>(d + D_SIZE, 0);
 }
 
+// The BIOS's INT 13h AH=16h: whether the disk was changed since the last call, as a BIOS learns
+// it from DIR bit 7 and then clears with a seek (the change line resets on a step pulse with a
+// disk in the drive).
+export function fdc_take_change(n: u32): bool {
+  if (n > 1) return false;
+  const d = drv(n);
+  const changed = g(d + D_CHANGE) != 0;
+  if (g(d + D_DISK) != 0) s(d + D_CHANGE, 0);
+  return changed;
+}
+
 export function fdc_image_size(n: u32): u32 {
   return n > 1 ? 0 : load<u32>(drv(n) + D_SIZE);
 }

@@ -1,0 +1,54 @@
+// Screenshots of the browser app for docs/images/ (web-freedos.png, web-linux.png): builds
+// nothing, serves dist-web/ (npm run web:build first) with Vite's preview server and drives
+// Debian's chromium through playwright-core.   node tools/web/screenshots.mjs
+import { preview } from "vite";
+import { chromium } from "playwright-core";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const server = await preview({ configFile: join(root, "web/vite.config.ts"), preview: { port: 0, host: "127.0.0.1" }, logLevel: "warn" });
+const url = server.resolvedUrls.local[0];
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+
+async function until(page, fn, re, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const t = await page.evaluate(fn);
+    if (re.test(t)) return;
+    if (Date.now() > end) throw new Error(`${re} not seen:\n${t}`);
+    await sleep(300);
+  }
+}
+
+try {
+  let page = await browser.newPage({ viewport: { width: 960, height: 1000 } });
+  await page.goto(url + "?autostart=0");
+  await page.setInputFiles("#file", join(root, "../shared/images/freedos-boot-1440k.img"));
+  await until(page, () => window.tab86.screenText().catch(() => ""), /A:\\>\s*$/, 90_000);
+  await page.locator("tab86-machine canvas").click();
+  await page.keyboard.type("ver");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("dir");
+  await page.keyboard.press("Enter");
+  await until(page, () => window.tab86.screenText().catch(() => ""), /bytes free[\s\S]*A:\\>\s*$/, 30_000);
+  await sleep(1500);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(root, "docs/images/web-freedos.png") });
+  await page.close();
+
+  page = await browser.newPage({ viewport: { width: 960, height: 1160 } });
+  await page.goto(url);
+  await until(page, () => window.tab86.consoleText(), /^# $/m, 240_000);
+  await page.locator("tab86-machine .xterm").click();
+  await page.keyboard.type("uname -a; free -m | head -2");
+  await page.keyboard.press("Enter");
+  await until(page, () => window.tab86.consoleText(), /Mem:/, 30_000);
+  await sleep(2500);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(root, "docs/images/web-linux.png") });
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,24 @@
+// The serial console (COM1) in an xterm.js terminal, wired both ways: what the guest sends is
+// written to the terminal, what the user types goes to the guest's UART.
+import { Terminal } from "@xterm/xterm";
+import type { Tab86 } from "./api.js";
+
+export function attachConsole(machine: Tab86, container: HTMLElement): Terminal {
+  const term = new Terminal({
+    convertEol: false, cursorBlink: true, scrollback: 5000, rows: 24, cols: 80,
+    fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace", fontSize: 13,
+    theme: { background: "#101418" },
+  });
+  term.open(container);
+  term.onData((data) => machine.serialWrite(data));
+  machine.addEventListener("serial", (e) => term.write((e as CustomEvent<{ bytes: Uint8Array }>).detail.bytes));
+  return term;
+}
+
+/** The terminal's text (all lines, scrollback included), for tests and the page API. */
+export function consoleText(term: Terminal): string {
+  const buf = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? "");
+  return lines.join("\n").replace(/\n+$/, "");
+}

@@ -1,0 +1,36 @@
+// What a file the user gives the page is: a floppy, a hard disk, a CD or a kernel, decided
+// from its size and content before the machine starts, with a message that names the problem
+// when it is none of them (DESIGN.md principle 11).
+import { kernelType } from "../host/kernel.js";
+
+export type ImageKind = "floppy" | "hd" | "cd" | "kernel";
+
+/** Floppy image sizes the drive model knows (Machine.insertFloppy). */
+export const FLOPPY_SIZES = [160, 180, 320, 360, 720, 1200, 1440, 1680, 1722, 2880].map((k) => k * 1024);
+
+export class ImageError extends Error {}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function isIso9660(b: Uint8Array): boolean {
+  return b.length >= 0x8006 && String.fromCharCode(...b.subarray(0x8001, 0x8006)) === "CD001";
+}
+
+/** Decide what an image is. name is used for the extension and in messages. */
+export function detectImage(name: string, bytes: Uint8Array): ImageKind {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? "";
+  const size = bytes.length;
+  if (size === 0) throw new ImageError(`${name}: the file is empty`);
+  if (kernelType(bytes) === "linux" || (ext !== "img" && ext !== "iso" && kernelType(bytes) === "multiboot")) return "kernel";
+  if (ext === "iso" || isIso9660(bytes)) {
+    if (size % 2048 !== 0) throw new ImageError(`${name}: ${fmt(size)} bytes is not a whole number of 2048-byte CD sectors (truncated download?)`);
+    return "cd";
+  }
+  if (FLOPPY_SIZES.includes(size)) return "floppy";
+  if (size % 512 !== 0) throw new ImageError(`${name}: ${fmt(size)} bytes is neither a floppy size (160K to 2.88M), a hard disk (whole 512-byte sectors) nor a CD (2048-byte sectors)`);
+  if (size < 64 * 1024) throw new ImageError(`${name}: ${fmt(size)} bytes is too small for a hard disk and not a floppy size (160K to 2.88M)`);
+  if (bytes[510] !== 0x55 || bytes[511] !== 0xaa) throw new ImageError(`${name}: no boot sector (no 55AA signature at byte 510): not a bootable disk image`);
+  return "hd";
+}
+
+export const KIND_NAMES: Record<ImageKind, string> = { floppy: "floppy", hd: "hard disk", cd: "CD", kernel: "kernel" };

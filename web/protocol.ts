@@ -1,0 +1,50 @@
+// Messages between the page (web/api.ts) and the machine's worker (web/worker.ts).
+
+/** An image for a drive: its bytes, or a URL the worker fetches, and a name for messages. */
+export interface ImageFile { name: string; bytes?: Uint8Array; url?: string }
+
+export interface MachineConfig {
+  /** guest RAM in MiB */
+  memMiB: number;
+  /** boot order as drive letters (a, b, c, d), "" = the BIOS default (a, c, d) */
+  boot?: string;
+  fda?: ImageFile;
+  hda?: ImageFile;
+  cdrom?: ImageFile;
+  /** direct kernel boot (Linux bzImage or multiboot) */
+  kernel?: ImageFile;
+  initrd?: ImageFile;
+  append?: string;
+  /** keep the guest's disk writes in IndexedDB (copy-on-write over the original) */
+  persist?: boolean;
+}
+
+export type MachineState = "stopped" | "loading" | "running" | "paused" | "halted" | "error";
+
+export interface Status {
+  state: MachineState;
+  /** guest instructions per second over the last interval, in millions */
+  mips: number;
+  /** disk requests served over the last interval */
+  diskRequests: number;
+  instructions: number;
+}
+
+export type ToWorker =
+  | { t: "start"; config: MachineConfig; wasmUrl: string; biosUrl: string; canvas?: OffscreenCanvas }
+  | { t: "keys"; bytes: number[] }
+  | { t: "type"; text: string }
+  | { t: "send"; keys: string }
+  | { t: "mouse"; dx: number; dy: number; buttons: number; wheel: number }
+  | { t: "serial"; bytes: Uint8Array }
+  | { t: "pause" } | { t: "resume" } | { t: "stop" }
+  | { t: "insert"; drive: "fda" | "cdrom"; image: ImageFile | null }
+  | { t: "query"; id: number; what: "screenText" | "screenshot" | "export" | "discard"; drive?: "fda" | "hda" };
+
+export type FromWorker =
+  | { t: "state"; state: MachineState; message?: string }
+  | { t: "mode"; width: number; height: number; graphics: boolean }
+  | { t: "serial"; bytes: Uint8Array }
+  | { t: "status"; status: Status }
+  | { t: "notice"; message: string }
+  | { t: "reply"; id: number; value?: unknown; error?: string };
