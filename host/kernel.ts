@@ -184,7 +184,6 @@ function loadMultiboot(m: Machine, opts: KernelOptions): void {
 
   // the information structure (§3.3)
   const info = new DataView(new ArrayBuffer(0x60));
-  const strings: number[] = [];
   let strAt = MB_INFO + 0x60 + 0xc0 + 16 * 16;
   const putString = (s: string): number => {
     const bytes = new TextEncoder().encode(s + "\0");
@@ -192,7 +191,6 @@ function loadMultiboot(m: Machine, opts: KernelOptions): void {
     if (at + bytes.length > 0x10000) throw new ConfigError(`${name}: the command lines are too long for the multiboot information area`);
     ramWrite(m, at, bytes, "multiboot strings");
     strAt += bytes.length;
-    strings.push(at);
     return at;
   };
   let iflags = 0x4 | 0x200; // cmdline, boot_loader_name
