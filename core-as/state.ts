@@ -19,7 +19,7 @@
 //   0x0004_0000  +--------------------------+
 //                | QUEUES: host <-> devices |  serial, keyboard, mouse
 //   0x0006_0000  | PORT_WATCH, PORT_TRACE   |  ports whose writes are recorded (--trace-port), the record ring
-//   0x0007_0000  | JIT_CACHE, JIT_SLOTS     |  compiled blocks by entry, table slots (core-as/jit/)
+//   0x0008_0000  | JIT_SLOTS                |  the JIT's function table slots (core-as/jit/)
 //   0x0010_0000  +--------------------------+
 //                | TLB: 1 Mi x u32          |  one entry per linear 4 KiB page
 //   0x0050_0000  +--------------------------+
@@ -40,9 +40,10 @@
 //   0x007C_0000  | IDE_BUF: 2 x 64 KiB      |  the IDE channels' data buffers (PIO, DMA chunks)
 //                | VRAM_DIRTY, VRAM_WLIST   |  VRAM pages written since the last render, TLB entries to re-protect
 //   0x007E_0000  | JIT_BUF: 64 KiB          |  the Wasm module the host compiles next
-//   0x007F_0000  | JIT_CODE_PAGES: 64 KiB   |  a byte per 4 KiB host page: blocks compiled from it
 //   0x0080_0000  +--------------------------+
 //                | FLOPPY: 2 x 3 MiB        |  the images in drives A: and B:
+//   0x00E0_0000  | JIT_CODE_PAGES: 1 MiB    |  a byte per 4 KiB host page: blocks compiled from it
+//   0x00F0_0000  | JIT_CACHE: 512 KiB       |  compiled blocks by entry (core-as/jit/)
 //   0x0100_0000  +--------------------------+
 //                | FRAMEBUFFER: 16 MiB RGBA |  what the display shows, for the host
 //   0x0200_0000  +--------------------------+
@@ -311,13 +312,13 @@ export const PORT_TRACE_RING = 0x62000; // PORT_TRACE_SIZE entries of 8 bytes (P
 export const PORT_TRACE_SIZE = 0x1000;
 // The JIT (core-as/jit/cache.ts): JIT_CACHE_N entries of 32 bytes keyed by the entry's host
 // address, EIP and mode; JIT_SLOTS holds, per table slot, the cache entry using it (+1, 0 free).
-export const JIT_CACHE = 0x70000;
-export const JIT_CACHE_N = 2048;
-export const JIT_SLOTS = 0x80000; // up to 1024 x u32
-export const JIT_SLOTS_MAX = 1024;
+export const JIT_CACHE = 0xf00000; // JIT_CACHE_N x 32 bytes
+export const JIT_CACHE_N = 16384;
+export const JIT_SLOTS = 0x80000; // up to JIT_SLOTS_MAX x u32
+export const JIT_SLOTS_MAX = 4096;
 export const JIT_BUF = 0x7e0000;
 export const JIT_BUF_SIZE = 0x10000;
-export const JIT_CODE_PAGES = 0x7f0000; // one byte per host page below 256 MiB (RAM and ROM live there)
+export const JIT_CODE_PAGES = 0xe00000; // one byte per 4 KiB host page, the whole 4 GiB (RAM goes up to 0xC6000000)
 export const FLOPPY = 0x800000; // drive n at FLOPPY + n * FLOPPY_MAX
 export const FLOPPY_MAX = 0x300000;
 export const FRAMEBUFFER = 0x1000000;

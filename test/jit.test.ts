@@ -10,9 +10,9 @@ import type { JitMode } from "../host/jit.js";
 import * as S from "../core-as/state.js";
 import { flat32, real16 } from "./helpers.js";
 
-async function machine(jit: JitMode): Promise<Machine> {
+async function machine(jit: JitMode, memMiB = 2): Promise<Machine> {
   const rom = new Uint8Array(0x10000).fill(0xf4);
-  return createNodeMachine({ memMiB: 2, rom, deterministic: true, stopOnTripleFault: true, jit });
+  return createNodeMachine({ memMiB, rom, deterministic: true, stopOnTripleFault: true, jit });
 }
 
 function put(m: Machine, addr: number, bytes: number[]): void { m.u8.set(bytes, S.RAM + addr); }
@@ -47,10 +47,10 @@ function runToHalt(m: Machine, eip: number): End {
 }
 
 /** Run the same program with the JIT off and forced; both must end identically. */
-async function both(setup: (m: Machine) => void, eip: number, tweak?: (m: Machine) => void): Promise<End> {
+async function both(setup: (m: Machine) => void, eip: number, tweak?: (m: Machine) => void, memMiB = 2): Promise<End> {
   const ends: End[] = [];
   for (const mode of ["off", "force"] as JitMode[]) {
-    const m = await machine(mode);
+    const m = await machine(mode, memMiB);
     setup(m);
     tweak?.(m);
     ends.push(runToHalt(m, eip));
@@ -96,6 +96,30 @@ describe("JIT", () => {
       ]);
       put(m, 0x2000, [0xb8, 7, 0, 0, 0, 0xc3]); // f: mov eax, 7; ret
     }, 0x1000);
+    expect(end.regs[2]).toBe(7);
+    expect(end.regs[0]).toBe(0x42);
+    expect(end.jit.jit_invalidations).toBeGreaterThan(0);
+  });
+
+  it("drops compiled code high in a large RAM when it is written", async () => {
+    // RAM sits at host address S.RAM: with 256 MiB, guest page 0xF000000 lies beyond the first
+    // 256 MiB of host addresses (the code-page map once stopped there and such code was
+    // never invalidated)
+    const f = 0xf000000;
+    expect(S.RAM + f).toBeGreaterThan(0x10000000);
+    const end = await both((m) => {
+      flat32(m);
+      m.setReg(4, 0x8000);
+      put(m, 0x1000, [
+        0xbb, ...le32(f), //               mov ebx, f
+        0xff, 0xd3, //                     call ebx
+        0x89, 0xc2, //                     mov edx, eax
+        0xc6, 0x43, 0x01, 0x42, //         mov byte [ebx + 1], 0x42
+        0xff, 0xd3, //                     call ebx
+        0xf4,
+      ]);
+      put(m, f, [0xb8, 7, 0, 0, 0, 0xc3]); // f: mov eax, 7; ret
+    }, 0x1000, undefined, 256);
     expect(end.regs[2]).toBe(7);
     expect(end.regs[0]).toBe(0x42);
     expect(end.jit.jit_invalidations).toBeGreaterThan(0);

@@ -1,15 +1,17 @@
 // The code cache: which blocks are compiled, where their functions sit in the shared table,
 // and which host pages hold their code (so a write to one drops them).
 //
-// JIT_CACHE is a direct-mapped table of JIT_CACHE_N entries of 32 bytes, keyed by what the
-// compiled code depends on: the host address of the entry byte (the physical location: RAM and
-// ROM have fixed host addresses), the entry EIP (compiled code writes EIP constants) and the
-// mode key (code size, stack size, protected/V86/paging, CPL 3, single-instruction block):
+// JIT_CACHE is a two-way set-associative table of JIT_CACHE_N entries of 32 bytes, keyed by
+// what the compiled code depends on: the host address of the entry byte (the physical
+// location: RAM and ROM have fixed host addresses), the entry EIP (compiled code writes EIP
+// constants) and the mode key (code size, stack size, protected/V86/paging, CPL 3,
+// single-instruction block, cache generation):
 //
 //   +0 host  +4 eip  +8 mode key  +12 slot (0 not compiled, NO_SLOT never)  +16 hits
 //   +20 instructions in the block  +24 bytes of code  +28 highest EIP it fetches or jumps to
 //
-// A colliding entry replaces the old one (its table slot is freed). Table slots are handed out
+// A new entry takes the way entered less often once that way's count, halved by each
+// newcomer, reaches zero (jit/jit.ts); the old block's table slot is freed. Table slots are handed out
 // from JIT_SLOTS; when all are taken, the coldest block (fewest entries since the last
 // eviction round) is evicted.
 import {
@@ -33,33 +35,53 @@ export const NO_SLOT: u32 = 0xffffffff;
 export let JIT_INVALIDATED: bool = false;
 @inline export function clear_invalidated(): void { JIT_INVALIDATED = false; }
 
+// The first of the two entries of the set for (host, eip); the other is at +32.
 @inline export function entry_addr(host: u32, eip: u32): u32 {
-  const h = (host ^ (host >>> 12) ^ (eip << 3) ^ (eip >>> 9)) & <u32>(JIT_CACHE_N - 1);
+  const h = (host ^ (host >>> 12) ^ (eip << 3) ^ (eip >>> 9)) & <u32>(JIT_CACHE_N - 2);
   return JIT_CACHE + (h << 5);
 }
 
 // JIT_CODE_PAGES has a byte per host page: bit 0 set while blocks compiled from the page
-// exist, bits 1-7 how often they were dropped because the page was written (saturating).
-// Pages that keep being written hold data next to code (DOS programs keep variables and the
-// stack beside their code): after PAGE_WRITES_MAX invalidations the page is left to the
-// interpreter, which needs no invalidation, until the next flush.
+// exist (then no TLB entry may write the page directly), bits 1-7 how often they were dropped
+// because the page was written (saturating). Pages that keep being written hold data next to
+// code (DOS programs keep variables and the stack beside their code): after PAGE_WRITES_MAX
+// invalidations the page is left to the interpreter, which needs no invalidation. The counts
+// are halved every AGE_INSNS instructions, so that a page Linux recycles for new contents now
+// and then (page cache, freed and reused memory) does not end up interpreted for good, while a
+// page written all the time is back on the list after a few compiles.
 const PAGE_WRITES_MAX: u32 = 4;
+const AGE_INSNS: u64 = 256 << 20;
+let next_age: u64 = AGE_INSNS;
 
-// Bit 0 of the page's byte, 0 outside the map (nothing compiled there).
+// Bit 0 of the page's byte.
 @inline export function code_page_flag(host: u32): u32 {
-  return host < 0x10000000 ? <u32>load<u8>(JIT_CODE_PAGES + (host >>> 12)) & 1 : 0;
+  return <u32>load<u8>(JIT_CODE_PAGES + (host >>> 12)) & 1;
 }
 
-// Whether blocks may still be compiled from the page of `host`.
-export function page_compilable(host: u32): bool {
-  return host >= 0x10000000 || (<u32>load<u8>(JIT_CODE_PAGES + (host >>> 12)) >> 1) < PAGE_WRITES_MAX;
+// Whether blocks may still be compiled from the page of `host` (`now` is ICOUNT).
+export function page_compilable(host: u32, now: u64): bool {
+  if (now >= next_age) {
+    next_age = now + AGE_INSNS;
+    // halve every count, keep bit 0: byte = count << 1 | flag
+    for (let a: usize = JIT_CODE_PAGES; a < <usize>(JIT_CODE_PAGES + 0x100000); a += 8) {
+      const w = load<u64>(a);
+      if (w != 0) store<u64>(a, ((w >>> 1) & 0x7e7e7e7e7e7e7e7e) | (w & 0x0101010101010101));
+    }
+  }
+  return (<u32>load<u8>(JIT_CODE_PAGES + (host >>> 12)) >> 1) < PAGE_WRITES_MAX;
 }
+
+// Compiled-code lookups compare the mode key, whose bits 8-31 are this generation: a flush
+// starts a new one, so every older entry stops matching without clearing the table.
+export let JIT_GEN: u32 = 1;
 
 function free_slot_of(e: u32): void {
   const slot = load<u32>(e + E_SLOT);
   if (slot != 0 && slot != NO_SLOT) {
+    // (an entry from before a flush may name a slot that another block owns by now)
     const i = slot - load<u32>(JIT_SLOT_BASE);
-    if (i < load<u32>(JIT_SLOT_COUNT)) store<u32>(JIT_SLOTS + (i << 2), 0);
+    const own = JIT_SLOTS + (i << 2);
+    if (i < load<u32>(JIT_SLOT_COUNT) && load<u32>(own) == (e - JIT_CACHE) / 32 + 1) store<u32>(own, 0);
   }
   store<u32>(e + E_SLOT, 0);
 }
@@ -100,12 +122,18 @@ export function take_slot(e: u32): u32 {
   return load<u32>(JIT_SLOT_BASE) + best;
 }
 
-// Forget every compiled block (the host wrote guest memory, or the state was replaced).
+// Forget every compiled block (the host wrote guest memory, or the state was replaced). The
+// table is not cleared (512 KiB, and Machine.step() with the JIT forced flushes before every
+// instruction): a new generation makes the old entries miss. JIT_CODE_PAGES keeps its flags: a
+// flagged page without blocks only costs its next write a trip through tlb_fill.
 export function jit_flush_all(): void {
-  memory.fill(JIT_CACHE, 0, JIT_CACHE_N * 32);
+  JIT_GEN++;
+  if (JIT_GEN > 0xffffff) {
+    memory.fill(JIT_CACHE, 0, JIT_CACHE_N * 32);
+    JIT_GEN = 1;
+  }
   const n = load<u32>(JIT_SLOT_COUNT);
   memory.fill(JIT_SLOTS, 0, n * 4);
-  memory.fill(JIT_CODE_PAGES, 0, 0x10000);
   store<u32>(JIT_FLUSHES, load<u32>(JIT_FLUSHES) + 1);
   JIT_INVALIDATED = true;
 }
@@ -115,7 +143,6 @@ export function jit_flush_all(): void {
 // jit_invalidate_page. Only entries that exist are changed: the TLB stays what the guest
 // would expect (stale entries keep their translation; SDM vol.3 §4.10.4).
 export function protect_code_page(host: u32): void {
-  if (host >= 0x10000000) return;
   const p = host >>> 12;
   const v = <u32>load<u8>(JIT_CODE_PAGES + p);
   if ((v & 1) != 0) return;
@@ -136,19 +163,21 @@ export function protect_code_page(host: u32): void {
 }
 
 // Something is about to write the host page holding `host`: drop the blocks compiled from it.
+// (Blocks never span pages; the compiled ones are those holding a table slot.)
 export function jit_invalidate_page(host: u32): void {
   if (code_page_flag(host) == 0) return;
   const p = host >>> 12;
-  const count = (<u32>load<u8>(JIT_CODE_PAGES + p) >> 1) + 1;
-  store<u8>(JIT_CODE_PAGES + p, (count < 127 ? count : 127) << 1);
-  for (let i = 0; i < JIT_CACHE_N; i++) {
-    const e = JIT_CACHE + (i << 5);
-    const h = load<u32>(e + E_HOST);
-    if (h != 0 && (h >>> 12) == p) {
-      drop_entry(e);
-      store<u32>(JIT_INVALIDATIONS, load<u32>(JIT_INVALIDATIONS) + 1);
-    }
+  let dropped: u32 = 0;
+  const n = load<u32>(JIT_SLOT_COUNT);
+  for (let i: u32 = 0; i < n; i++) {
+    const owner = load<u32>(JIT_SLOTS + (i << 2));
+    if (owner == 0) continue;
+    const e = JIT_CACHE + ((owner - 1) << 5);
+    if ((load<u32>(e + E_HOST) >>> 12) == p) { drop_entry(e); dropped++; }
   }
+  const count = (<u32>load<u8>(JIT_CODE_PAGES + p) >> 1) + (dropped != 0 ? 1 : 0);
+  store<u8>(JIT_CODE_PAGES + p, (count < 127 ? count : 127) << 1);
+  store<u32>(JIT_INVALIDATIONS, load<u32>(JIT_INVALIDATIONS) + dropped);
   JIT_INVALIDATED = true;
 }
 

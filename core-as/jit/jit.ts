@@ -2,7 +2,7 @@
 // block is hot, handing a new module to the host (EXIT_JIT), entering compiled code through
 // call_indirect, and the helpers compiled code imports (docs/jit.md).
 import {
-  EIP, INSN_EIP, INSN_ESP, REG_ESP, SEG_BASE, SEG_LIMIT, MODE, CPL, HALTED, RAM, ROM, ROM_MAX,
+  EIP, ICOUNT, INSN_EIP, INSN_ESP, REG_ESP, SEG_BASE, SEG_LIMIT, MODE, CPL, HALTED, RAM, ROM, ROM_MAX,
   JIT_CONFIG, JIT_COMPILED, JIT_ENTRIES, JIT_INSNS, JIT_EXITS, JIT_PENDING_LEN, JIT_PENDING_SLOT,
   JIT_SLOTS, JIT_SLOT_BASE, JIT_SLOT_COUNT, JIT_SLOTS_MAX, JIT_EXIT_BRANCH, JIT_EXIT_HELPER, JIT_LAST_EXIT,
 } from "../state";
@@ -19,7 +19,7 @@ import { CODE_CONTEXT_CHANGED, clear_code_context_changed } from "../cpu/fetch_w
 import { CHUNK_DONE } from "../time";
 import {
   entry_addr, drop_entry, take_slot, protect_code_page, page_compilable, jit_flush_all, JIT_INVALIDATED, clear_invalidated,
-  E_HOST, E_EIP, E_MODE, E_SLOT, E_HITS, E_INSNS, E_MAXEIP, NO_SLOT,
+  E_HOST, E_EIP, E_MODE, E_SLOT, E_HITS, E_INSNS, E_MAXEIP, NO_SLOT, JIT_GEN,
 } from "./cache";
 import { compile_block } from "./compile";
 
@@ -40,9 +40,10 @@ let PENDING_ENTRY: u32 = 0;
 
 @inline export function jit_enabled(): bool { return (load<u32>(JIT_CONFIG) & JIT_ON) != 0; }
 
-// What compiled code depends on besides its bytes: code and stack size, PE/VM/PG, CPL 3.
+// What compiled code depends on besides its bytes: code and stack size, PE/VM/PG, CPL 3; and
+// the cache generation (bits 8-31, jit/cache.ts).
 @inline function mode_key(single: bool): u32 {
-  return (load<u32>(MODE) & 0x1f) | (load<u32>(CPL) == 3 ? 0x20 : 0) | (single ? KEY_SINGLE : 0);
+  return (load<u32>(MODE) & 0x1f) | (load<u32>(CPL) == 3 ? 0x20 : 0) | (single ? KEY_SINGLE : 0) | (JIT_GEN << 8);
 }
 
 // Run compiled code for CS:EIP if there is some (and it fits in `budget` instructions).
@@ -67,39 +68,62 @@ export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
   // only RAM and ROM: their writes are all seen (tlb_fill, phys_write*, DMA); VRAM is not
   if (host < <u32>RAM && (host < <u32>ROM || host >= <u32>(ROM + ROM_MAX))) return 0;
   const key = mode_key(single);
-  const e = entry_addr(host, eip);
-  if (load<u32>(e + E_HOST) == host && load<u32>(e + E_EIP) == eip && load<u32>(e + E_MODE) == key) {
-    const slot = load<u32>(e + E_SLOT);
-    if (slot == NO_SLOT) return 0;
-    const hits = load<u32>(e + E_HITS) + 1;
-    store<u32>(e + E_HITS, hits);
-    if (slot != 0) {
-      if (<i32>load<u32>(e + E_INSNS) > budget) return 0;
-      // the block's code and inline branch targets must be inside the CS limit (else the
-      // interpreter raises the #GP where the CPU would)
-      if (load<u32>(e + E_MAXEIP) > load<u32>(SEG_LIMIT + 4)) return 0;
-      JIT_BASE = CHUNK_DONE;
-      JIT_TF = false;
-      const r = call_indirect<i32>(slot, budget);
-      CHUNK_DONE = JIT_BASE; // helpers moved it; the caller adds r
-      store<u64>(JIT_ENTRIES, load<u64>(JIT_ENTRIES) + 1);
-      store<u64>(JIT_INSNS, load<u64>(JIT_INSNS) + <u64>r);
-      const why = JIT_EXITS + (load<u32>(JIT_LAST_EXIT) << 2);
-      store<u32>(why, load<u32>(why) + 1);
-      return r;
+  // two ways per set (jit/cache.ts)
+  let e = entry_addr(host, eip);
+  if (!entry_is(e, host, eip, key)) {
+    const e2 = e ^ 32;
+    if (entry_is(e2, host, eip, key)) e = e2;
+    else {
+      if (!may_compile) return 0;
+      // replace the way entered less often; a live entry first loses half its count per
+      // newcomer, so a cold branch target does not push out a hot block, and a new hot one
+      // takes over after a few arrivals
+      if (entry_live(e) && (!entry_live(e2) || load<u32>(e2 + E_HITS) < load<u32>(e + E_HITS))) e = e2;
+      if (entry_live(e)) {
+        const left = load<u32>(e + E_HITS) >>> 1;
+        store<u32>(e + E_HITS, left);
+        if (left != 0 && threshold() > 1) return 0;
+      }
+      if (load<u32>(e + E_HOST) != 0) drop_entry(e);
+      store<u32>(e + E_HOST, host);
+      store<u32>(e + E_EIP, eip);
+      store<u32>(e + E_MODE, key);
+      store<u32>(e + E_SLOT, 0);
+      store<u32>(e + E_HITS, 1);
+      if (threshold() > 1) return 0;
+      return compile(e, eip, host, lin, single);
     }
-    if (!may_compile || hits < threshold()) return 0;
-  } else {
-    if (!may_compile) return 0;
-    if (load<u32>(e + E_HOST) != 0) drop_entry(e);
-    store<u32>(e + E_HOST, host);
-    store<u32>(e + E_EIP, eip);
-    store<u32>(e + E_MODE, key);
-    store<u32>(e + E_SLOT, 0);
-    store<u32>(e + E_HITS, 1);
-    if (threshold() > 1) return 0;
   }
+  const slot = load<u32>(e + E_SLOT);
+  if (slot == NO_SLOT) return 0;
+  const hits = load<u32>(e + E_HITS) + 1;
+  store<u32>(e + E_HITS, hits);
+  if (slot != 0) {
+    if (<i32>load<u32>(e + E_INSNS) > budget) return 0;
+    // the block's code and inline branch targets must be inside the CS limit (else the
+    // interpreter raises the #GP where the CPU would)
+    if (load<u32>(e + E_MAXEIP) > load<u32>(SEG_LIMIT + 4)) return 0;
+    JIT_BASE = CHUNK_DONE;
+    JIT_TF = false;
+    const r = call_indirect<i32>(slot, budget);
+    CHUNK_DONE = JIT_BASE; // helpers moved it; the caller adds r
+    store<u64>(JIT_ENTRIES, load<u64>(JIT_ENTRIES) + 1);
+    store<u64>(JIT_INSNS, load<u64>(JIT_INSNS) + <u64>r);
+    const why = JIT_EXITS + (load<u32>(JIT_LAST_EXIT) << 2);
+    store<u32>(why, load<u32>(why) + 1);
+    return r;
+  }
+  if (!may_compile || hits < threshold()) return 0;
   return compile(e, eip, host, lin, single);
+}
+
+@inline function entry_is(e: u32, host: u32, eip: u32, key: u32): bool {
+  return load<u32>(e + E_HOST) == host && load<u32>(e + E_EIP) == eip && load<u32>(e + E_MODE) == key;
+}
+
+// An entry of the current generation (older ones are free to take).
+@inline function entry_live(e: u32): bool {
+  return load<u32>(e + E_HOST) != 0 && (load<u32>(e + E_MODE) >>> 8) == JIT_GEN;
 }
 
 @inline function threshold(): u32 {
@@ -107,7 +131,7 @@ export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
 }
 
 function compile(e: u32, eip: u32, host: u32, lin: u32, single: bool): i32 {
-  if (!page_compilable(host)) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
+  if (!page_compilable(host, load<u64>(ICOUNT))) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
   const len = compile_block(e, eip, host, lin, single, threshold() == 1);
   if (len == 0) { store<u32>(e + E_SLOT, NO_SLOT); return 0; }
   const slot = take_slot(e);
