@@ -103,6 +103,13 @@ describe("disk flags", () => {
     expect(r.stdout).toMatch(/^S[0-9A-F]{8}!$/);
     expect(JSON.parse(r.stderr.trim().split("\n").pop()!).disk_errors).toBe(0);
 
+    // a floppy by URL is downloaded whole (the core holds floppies)
+    const floppy = await ImageServer.start(new Uint8Array(readFileSync(FREEDOS)));
+    servers.push(floppy);
+    const dosUrl = await tab86(...dos.map((a) => (a === FREEDOS ? floppy.url : a)), "--type", "ver{Enter}", "--expect", "FreeCom version");
+    expect(dosUrl.stderr).toBe("");
+    expect(dosUrl.status).toBe(0);
+
     const missing = await tab86("--hda", s.url.replace("image.img", "nope.img"));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(`tab86: --hda ${s.url.replace("image.img", "nope.img")}: HTTP 404 Not Found\n`);

@@ -5,7 +5,7 @@
 import { describe, it, expect, beforeAll, afterEach } from "vitest";
 import { readFileSync, existsSync } from "node:fs";
 import { createNodeMachine, defaultBiosPath, readImage } from "../../host/node.js";
-import { Overlay } from "../../host/blockdev.js";
+import { Overlay, BlockDevice } from "../../host/blockdev.js";
 import { HttpDisk } from "../../host/httpdisk.js";
 import { runMachine } from "../../host/run.js";
 import { AsyncDiskError, Machine } from "../../host/machine.js";
@@ -68,6 +68,23 @@ describe("a hard disk over HTTP", () => {
     expect(m.r32(S.DISK_REQ_STATE)).toBe(1); // still posted
     const r = await runMachine(m, { until: /[SE][0-9A-F@]+!/, timeoutMs: 60_000 });
     expect(r.debugOutput).toBe(`S${checksum(disk.subarray(512))}!`);
+  });
+
+  it("a device that never answers gives the guest a disk error after Machine.diskTimeoutMs", async () => {
+    const m = await createNodeMachine({ memMiB: 4, rom: readImage(defaultBiosPath(), "BIOS"), deterministic: true, stopOnTripleFault: true });
+    const silent: BlockDevice = {
+      size: disk.length, readOnly: true, async: true,
+      read: () => { throw new Error("asynchronous only"); },
+      write: () => { throw new Error("read-only"); },
+      // the boot sector comes at once, everything after it never
+      readAsync: (o, d) => (o === 0 ? Promise.resolve(d.set(disk.subarray(0, d.length))) : new Promise<void>(() => {})),
+    };
+    m.attachDisk(0, "hd", silent, "silent disk");
+    m.w32(S.BIOS_BOOT_ORDER, 3);
+    m.diskTimeoutMs = 300;
+    const r = await runMachine(m, { until: /[SE][0-9A-F@]+!/, timeoutMs: 30_000 });
+    expect(r.debugOutput).toBe("E80@00000001!");
+    expect(m.diskStats.lastError).toBe("primary master (silent disk): no answer within 0.3 s");
   });
 
   for (const mode of ["close", "500", "hang"] as const) {
