@@ -33,8 +33,8 @@ its console on this terminal: Ctrl-A X quits.
                         master and slave; the guest's writes stay in memory unless --persist
   --cdrom ISO         a CD image (whole 2048-byte sectors) in the CD-ROM drive, the secondary
                         IDE master
-                      IMG and ISO may be http:// or https:// URLs: read lazily with range
-                        requests, 64 KiB at a time (docs/disks.md)
+                      IMG and ISO may be http:// or https:// URLs: disks and CDs are read
+                        lazily with range requests, floppies whole (docs/disks.md)
   --persist           write the guest's changes to the --hda/--hdb image files
   --overlay D=FILE    apply an overlay file (saved by --save-overlay) over drive D's image
                         before the start (D: fda, fdb, hda, hdb, cdrom); repeat to stack
