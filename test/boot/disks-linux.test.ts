@@ -2,8 +2,8 @@
 // the CD read over HTTP from a local server, the hard disk written through a copy-on-write
 // overlay (the file never changes, the committed image is what the guest saw, discarding the
 // overlay brings the original back), and a second disk whose server fails mid-way (the guest
-// gets an I/O error and the shell carries on). Every expected value comes from the files
-// themselves or from the guest's own md5sum.
+// gets an I/O error and the shell carries on); and a boot from the CD over HTTP. Every
+// expected value comes from the files themselves or from the guest's own md5sum.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { readFileSync, mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +12,7 @@ import { readImage, FileDisk } from "../../host/node.js";
 import { Overlay } from "../../host/blockdev.js";
 import { HttpDisk } from "../../host/httpdisk.js";
 import { writeImageFile } from "../../host/disks.js";
+import { buildMachine } from "../../host/api.js";
 import { loadKernel } from "../../host/kernel.js";
 import { ImageServer } from "../host/image-server.js";
 import { IMAGES, PROMPT, Manifest, Shell, loadManifest, linuxMachine, md5File } from "./linux-shell.js";
@@ -84,5 +85,21 @@ describe("disks under Linux", () => {
     expect(m.diskStats.errors).toBeGreaterThan(errorsBefore);
     expect(m.diskStats.lastError).toContain(`primary slave (--hdb): ${flaky.url}: bytes `);
     expect(await sh.run("echo still here")).toBe("still here");
+  }, 900_000);
+
+  it("boots the CD over HTTP through El Torito and isolinux (buildMachine, as the command does)", async () => {
+    const isoPath = join(IMAGES, "linux.iso");
+    const s = await ImageServer.start(new Uint8Array(readFileSync(isoPath)));
+    servers.push(s);
+    const m = await buildMachine({ cdrom: s.url, boot: "d", deterministic: true });
+    const cd = m.disk(2) as HttpDisk;
+    expect(cd).toBeInstanceOf(HttpDisk);
+    const boot = await new Shell(m).waitFor(PROMPT, 600);
+    expect(boot).toMatch(/ISOLINUX \d/);
+    expect(boot).toContain(manifest.banner);
+    expect(m.diskStats.errors).toBe(0);
+    // fetched lazily, each block at most once (the default cache holds the whole 8 MiB image)
+    expect(cd.stats.bytesFetched).toBeLessThanOrEqual(cd.size + 65536);
+    expect(cd.stats.evictions).toBe(0);
   }, 900_000);
 });
