@@ -11,10 +11,12 @@ import { parseKeys } from "../host/keys.js";
 import { RunEnd, RunResult, stripControls } from "../host/run.js";
 import { Session, Step, parseScript, patternOf, runSteps, describeStep, TypeTarget, StepsOutcome } from "../host/script.js";
 import { buildMachine, bootOrder, parsePort, screenshotPng, exitStatus, canSaveState, saveMachineState } from "../host/api.js";
+import { DiskName, DISK_NAMES, sessionChanges, currentImage, writeImageFile } from "../host/disks.js";
 import { loadDisassembler } from "../host/disasm.js";
 import * as S from "../core-as/state.js";
 
 const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--cdrom ISO] [--persist]
+             [--overlay DRIVE=FILE] [--save-overlay DRIVE=FILE] [--commit-disk DRIVE=FILE]
              [--boot ORDER] [--kernel FILE [--initrd FILE] [--append TEXT]]
              [--bios ROM] [--mem MiB] [--vram MiB] [--serial stdio|none|file:PATH] [--debug-port stdio|file:PATH]
              [--screen] [--screenshot PNG] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
@@ -31,7 +33,15 @@ its console on this terminal: Ctrl-A X quits.
                         master and slave; the guest's writes stay in memory unless --persist
   --cdrom ISO         a CD image (whole 2048-byte sectors) in the CD-ROM drive, the secondary
                         IDE master
+                      IMG and ISO may be http:// or https:// URLs: disks and CDs are read
+                        lazily with range requests, floppies whole (docs/disks.md)
   --persist           write the guest's changes to the --hda/--hdb image files
+  --overlay D=FILE    apply an overlay file (saved by --save-overlay) over drive D's image
+                        before the start (D: fda, fdb, hda, hdb, cdrom); repeat to stack
+  --save-overlay D=FILE  at exit, save what the guest changed on drive D this run (the
+                        changed 4 KiB blocks, docs/disks.md) to FILE
+  --commit-disk D=FILE   at exit, write drive D's whole image as the guest left it to the new
+                        image file FILE (the original is not changed)
   --boot ORDER        boot devices in order: a, b (floppies), c (first hard disk), d (CD);
                       e.g. --boot dc (default acd: the first that has
                       something to boot)
@@ -90,6 +100,9 @@ interface Args {
   hdb?: string;
   cdrom?: string;
   persist: boolean;
+  overlays: Partial<Record<DiskName, string[]>>;
+  saveOverlays: { drive: DiskName; file: string }[];
+  commits: { drive: DiskName; file: string }[];
   boot?: string;
   screen: boolean;
   send?: number[][];
@@ -111,7 +124,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: [], tracePorts: [], mem: 128, stats: false, deterministic: false, screen: false, serial: "stdio", persist: false };
+  const a: Args = { steps: [], tracePorts: [], mem: 128, stats: false, deterministic: false, screen: false, serial: "stdio", persist: false, overlays: {}, saveOverlays: [], commits: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -127,6 +140,13 @@ function parseArgs(argv: string[]): Args {
       case "--hdb": a.hdb = value(); break;
       case "--cdrom": a.cdrom = value(); break;
       case "--persist": a.persist = true; break;
+      case "--overlay": {
+        const d = driveFile(flag, value());
+        (a.overlays[d.drive] ??= []).push(d.file);
+        break;
+      }
+      case "--save-overlay": a.saveOverlays.push(driveFile(flag, value())); break;
+      case "--commit-disk": a.commits.push(driveFile(flag, value())); break;
       case "--boot": a.boot = value(); bootOrder(a.boot); break;
       case "--expect": {
         const v = value();
@@ -223,6 +243,13 @@ function parseArgs(argv: string[]): Args {
         throw new UsageError(`unknown flag ${flag}`);
     }
   }
+  for (const d of [...a.saveOverlays, ...a.commits, ...Object.keys(a.overlays).map((drive) => ({ drive: drive as DiskName }))]) {
+    if (a[d.drive] === undefined) throw new UsageError(`--${d.drive} is not given: nothing to ${"file" in d ? "write" : "lay an overlay over"} for drive ${d.drive}`);
+  }
+  if (a.persist) {
+    const s = a.saveOverlays.find((d) => d.drive === "hda" || d.drive === "hdb");
+    if (s) throw new UsageError(`--save-overlay ${s.drive}=${s.file} and --persist: with --persist the changes go into the image file, there is no overlay to save`);
+  }
   if ((a.initrd !== undefined || a.append !== undefined) && a.kernel === undefined) throw new UsageError(`${a.initrd !== undefined ? "--initrd" : "--append"} needs --kernel`);
   if (a.kernel !== undefined && a.boot) throw new UsageError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
   // with steps, --until is the last one
@@ -233,6 +260,38 @@ function parseArgs(argv: string[]): Args {
 }
 
 function out(fd: number, s: string): void { writeSync(fd, s); }
+
+// DRIVE=FILE for the disk flags
+function driveFile(flag: string, v: string): { drive: DiskName; file: string } {
+  const eq = v.indexOf("=");
+  const drive = v.slice(0, Math.max(0, eq)) as DiskName;
+  if (eq < 0 || !DISK_NAMES.includes(drive)) throw new UsageError(`${flag} ${v}: expected DRIVE=FILE with DRIVE one of ${DISK_NAMES.join(", ")}`);
+  if (eq === v.length - 1) throw new UsageError(`${flag} ${v}: a file name after =`);
+  return { drive, file: v.slice(eq + 1) };
+}
+
+// --save-overlay and --commit-disk at the end of the run; false (after saying why) on failure
+async function writeDisks(machine: Machine, args: Args): Promise<boolean> {
+  for (const { drive, file } of args.saveOverlays) {
+    try {
+      writeFileSync(file, sessionChanges(machine, drive)!.save());
+    } catch (e) {
+      out(2, `tab86: --save-overlay ${drive}=${file}: cannot write (${(e as Error).message})\n`);
+      return false;
+    }
+  }
+  for (const { drive, file } of args.commits) {
+    const dev = currentImage(machine, drive);
+    if (!dev) { out(2, `tab86: --commit-disk ${drive}=${file}: drive ${drive} is empty\n`); return false; }
+    try {
+      await writeImageFile(dev, file);
+    } catch (e) {
+      out(2, `tab86: --commit-disk ${drive}=${file}: ${(e as Error).message}\n`);
+      return false;
+    }
+  }
+  return true;
+}
 
 export async function main(argv: string[]): Promise<number> {
   let args: Args;
@@ -263,6 +322,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     machine = await buildMachine({
       bios: args.bios, boot: args.boot, fda: args.fda, fdb: args.fdb, hda: args.hda, hdb: args.hdb, cdrom: args.cdrom, persist: args.persist,
+      overlays: args.overlays,
       kernel: args.kernel, initrd: args.initrd, append: args.append, mem: args.mem, vram: args.vram, deterministic: args.deterministic,
       exitPort: args.exitPort, tracePorts: args.tracePorts.map((t) => t.port), traceCpu: args.traceCpu,
       // TAB86_CORE=debug runs the core built with assertions and names (for emulator bugs)
@@ -353,6 +413,8 @@ export async function main(argv: string[]): Promise<number> {
     runError = result.error;
   }
   serial.close();
+  if (machine.diskStats.lastError) out(2, `tab86: ${machine.diskStats.errors} disk request(s) failed; the last: ${machine.diskStats.lastError}\n`);
+  if (!(await writeDisks(machine, args))) return 2;
   if (args.screen) out(1, machine.screenText() + "\n");
   if (args.screenshot !== undefined) {
     try {
@@ -408,6 +470,8 @@ export async function main(argv: string[]): Promise<number> {
       tlb_misses: Number(machine.r64(S.TLB_MISSES)),
       tlb_flushes: Number(machine.r64(S.TLB_FLUSHES)),
       page_faults: Number(machine.r64(S.PAGE_FAULTS)),
+      disk_requests: machine.diskStats.requests,
+      disk_errors: machine.diskStats.errors,
       jit: machine.jit.mode,
       ...machine.jitStats(),
     }) + "\n");

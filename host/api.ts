@@ -13,9 +13,12 @@ import { writeFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import { PassThrough, Readable } from "node:stream";
 import { Machine, ConfigError } from "./machine.js";
-import { createNodeMachine, readImage, defaultBiosPath, openDiskImage, FileDisk } from "./node.js";
+import { createNodeMachine, readImage, defaultBiosPath, openDiskImage } from "./node.js";
+import { BlockDevice, Overlay, MemoryDisk } from "./blockdev.js";
+import { DiskName, openImage, imageBytes, stackOverlayFiles, isUrl } from "./disks.js";
+import type { HttpDiskOptions } from "./httpdisk.js";
 import { loadKernel } from "./kernel.js";
-import { elToritoProblem } from "./eltorito.js";
+import { elToritoProblemAsync } from "./eltorito.js";
 import { encodePng } from "./png.js";
 import { loadDisassembler } from "./disasm.js";
 import { Session, TypeTarget } from "./script.js";
@@ -26,9 +29,15 @@ export { ExpectError, parseScript, runSteps, Session } from "./script.js";
 export type { Step, StepsOutcome, TypeTarget } from "./script.js";
 export { Machine, ConfigError } from "./machine.js";
 export type { RunResult, RunEnd, MatchSource } from "./run.js";
+export { Overlay, MemoryDisk } from "./blockdev.js";
+export { HttpDisk } from "./httpdisk.js";
+export type { HttpDiskOptions } from "./httpdisk.js";
+export { sessionChanges, currentImage, writeImageFile, DISK_NAMES } from "./disks.js";
+export type { DiskName } from "./disks.js";
 
 /** A machine as the command's flags describe it. Files are paths (floppies, kernels and ROMs
- * may also be bytes). */
+ * may also be bytes); disk images may also be http:// or https:// URLs (read lazily with
+ * range requests, docs/disks.md). */
 export interface MachineConfig {
   /** BIOS image (default: the built-in BIOS) */
   bios?: string | Uint8Array;
@@ -39,6 +48,11 @@ export interface MachineConfig {
   cdrom?: string;
   /** write the guest's changes into the hda/hdb files */
   persist?: boolean;
+  /** overlay files (Overlay.save) applied over a drive's image before the start, stacked in
+   * order; the guest's changes then go to a new overlay above them */
+  overlays?: Partial<Record<DiskName, string[]>>;
+  /** options of the disks read over HTTP (block size, cache, time limit) */
+  http?: HttpDiskOptions;
   /** boot drive letters in order ("a", "dc") */
   boot?: string;
   /** a Linux bzImage or multiboot kernel started after POST */
@@ -95,8 +109,8 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   if (cfg.kernel !== undefined && cfg.boot) throw new ConfigError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
   const boot = cfg.boot ? bootOrder(cfg.boot) : 0;
   const rom = cfg.bios !== undefined ? bytesOf(cfg.bios, "--bios") : readImage(defaultBiosPath(), "built-in BIOS");
-  const fda = cfg.fda !== undefined ? bytesOf(cfg.fda, "--fda") : undefined;
-  const fdb = cfg.fdb !== undefined ? bytesOf(cfg.fdb, "--fdb") : undefined;
+  const fda = cfg.fda !== undefined ? await floppyImage(cfg.fda, "--fda", cfg.overlays?.fda ?? []) : undefined;
+  const fdb = cfg.fdb !== undefined ? await floppyImage(cfg.fdb, "--fdb", cfg.overlays?.fdb ?? []) : undefined;
   for (const [img, flag, path] of [[fda, "--fda", cfg.fda], [fdb, "--fdb", cfg.fdb]] as const) {
     const name = typeof path === "string" ? path : "(bytes)";
     if (img && !FLOPPY_SIZES.has(img.length)) throw new ConfigError(`${flag} ${name}: ${img.length} bytes is not a floppy image size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M, 2.88M)`);
@@ -104,13 +118,15 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   const machine = await createNodeMachine({ memMiB: mem, vramMiB: cfg.vram, rom, deterministic: cfg.deterministic, stopOnTripleFault: true, traceCpu: cfg.traceCpu !== undefined, jit: cfg.jit }, cfg.debugCore);
   if (fda) machine.insertFloppy(0, fda);
   if (fdb) machine.insertFloppy(1, fdb);
-  if (cfg.hda !== undefined) machine.attachDisk(0, "hd", openDiskImage(cfg.hda, "--hda", !!cfg.persist), `--hda ${cfg.hda}`);
-  if (cfg.hdb !== undefined) machine.attachDisk(1, "hd", openDiskImage(cfg.hdb, "--hdb", !!cfg.persist), `--hdb ${cfg.hdb}`);
-  if (cfg.cdrom !== undefined) machine.attachDisk(2, "cd", new FileDisk(cfg.cdrom, "--cdrom", false), `--cdrom ${cfg.cdrom}`);
+  if (cfg.hda !== undefined) machine.attachDisk(0, "hd", await hardDisk(cfg, cfg.hda, "hda"), `--hda ${cfg.hda}`);
+  if (cfg.hdb !== undefined) machine.attachDisk(1, "hd", await hardDisk(cfg, cfg.hdb, "hdb"), `--hdb ${cfg.hdb}`);
+  const cd = cfg.cdrom !== undefined ? stackOverlayFiles(await openImage(cfg.cdrom, "--cdrom", cfg.http), cfg.overlays?.cdrom ?? [], `--cdrom ${cfg.cdrom}`) : undefined;
+  if (cd) machine.attachDisk(2, "cd", cd, `--cdrom ${cfg.cdrom}`);
   if (boot) machine.w32(S.BIOS_BOOT_ORDER, boot);
-  if (boot === 4 && cfg.cdrom !== undefined) {
+  if (boot === 4 && cd) {
     // booting only from the CD: say now if it cannot work
-    const why = elToritoProblem(new FileDisk(cfg.cdrom, "--cdrom", false));
+    let why: string;
+    try { why = await elToritoProblemAsync(cd); } catch (e) { throw new ConfigError(`--cdrom ${(e as Error).message}`); }
     if (why) throw new ConfigError(`--cdrom ${cfg.cdrom}: not bootable: ${why}`);
   }
   if (cfg.kernel !== undefined) {
@@ -121,6 +137,28 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   if (cfg.exitPort !== undefined) machine.setExitPort(cfg.exitPort);
   for (const p of cfg.tracePorts ?? []) machine.tracePort(p);
   return machine;
+}
+
+// A floppy image, held whole: from bytes, a path or a URL, with overlay files applied
+async function floppyImage(spec: string | Uint8Array, flag: string, overlays: readonly string[]): Promise<Uint8Array> {
+  const bytes = typeof spec === "string" ? await imageBytes(spec, flag) : spec;
+  if (overlays.length === 0) return bytes;
+  const dev = stackOverlayFiles(new MemoryDisk(bytes, true), overlays, `${flag} ${typeof spec === "string" ? spec : "(bytes)"}`);
+  const out = new Uint8Array(dev.size);
+  dev.read(0, out);
+  return out;
+}
+
+// A hard disk: the image (file or URL) with overlay files stacked over it, under the session's
+// copy-on-write overlay; with persist the file itself, written in place
+async function hardDisk(cfg: MachineConfig, spec: string, name: "hda" | "hdb"): Promise<BlockDevice> {
+  const flag = `--${name}`, overlays = cfg.overlays?.[name] ?? [];
+  if (cfg.persist) {
+    if (isUrl(spec)) throw new ConfigError(`${flag} ${spec}: --persist writes into the image file, and a URL cannot be written: leave out --persist (the changes stay in memory) or use --commit-disk`);
+    if (overlays.length) throw new ConfigError(`${flag} ${spec}: --overlay and --persist: the overlay's changes would be written into the file; commit them with --commit-disk instead`);
+    return openDiskImage(spec, flag, true);
+  }
+  return new Overlay(stackOverlayFiles(await openImage(spec, flag, cfg.http), overlays, `${flag} ${spec}`));
 }
 
 /** The display as a PNG file's bytes (text or graphics mode, at the mode's resolution). */

@@ -3,7 +3,7 @@
 // block as typed views. It does I/O only (DESIGN.md principle 2).
 import * as S from "../core-as/state.js";
 import { CP437 } from "./cp437.js";
-import { BlockDevice } from "./blockdev.js";
+import { BlockDevice, Overlay, MemoryDisk, readFrom, writeTo } from "./blockdev.js";
 import { JitHost, JitMode, JitCoreExports, JIT_TABLE_BASE, JIT_TABLE_SLOTS } from "./jit.js";
 
 export interface CoreExports extends JitCoreExports {
@@ -84,6 +84,10 @@ export const MAX_MEM_MIB = 3072;
 /** A configuration problem found before the machine starts; the message names it. */
 export class ConfigError extends Error {}
 
+/** Machine.run() met a disk request for a device that is read asynchronously (HTTP): the
+ * request stays posted; Machine.runAsync() (or a Runner) serves it and goes on. */
+export class AsyncDiskError extends Error {}
+
 export function checkRom(rom: Uint8Array, name = "ROM"): void {
   if (rom.length < 0x10000 || rom.length > S.ROM_MAX || rom.length % 0x10000 !== 0) {
     throw new ConfigError(`${name}: a BIOS ROM must be 64 KiB to 1 MiB in whole 64 KiB units, this one is ${rom.length} bytes`);
@@ -137,8 +141,14 @@ export class Machine {
   readonly options: MachineOptions;
   private debugDecoder = new TextDecoder("latin1");
   private drives: (BlockDevice | null)[] = [null, null, null, null];
-  /** disk requests served, bytes read and written (for --stats) */
-  readonly diskStats = { requests: 0, bytesRead: 0, bytesWritten: 0, errors: 0 };
+  private driveLabels: string[] = ["", "", "", ""];
+  /** the floppy images as inserted (Machine.floppyChanges compares the guest's copy with them) */
+  private floppiesInserted: (Uint8Array | undefined)[] = [undefined, undefined];
+  /** disk requests served, bytes read and written, errors and the last one's text (for --stats) */
+  readonly diskStats = { requests: 0, bytesRead: 0, bytesWritten: 0, errors: 0, lastError: "" };
+  /** the time limit of one request to an asynchronous disk (runAsync): past it the guest gets
+   * a disk error (the backends have their own, shorter limits; this one is the last guard) */
+  diskTimeoutMs = 120_000;
   /** the JIT's host side (compiles the modules the core emits) */
   jit!: JitHost;
 
@@ -206,11 +216,29 @@ export class Machine {
       this.u8.fill(0, base, base + bytes.length);
       throw new ConfigError(`floppy image of ${bytes.length} bytes: not a known floppy size (160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M, 1.68M, 1.72M or 2.88M)`);
     }
+    this.floppiesInserted[drive] = bytes.slice();
   }
 
   /** Take the disk out of drive 0 or 1. */
   ejectFloppy(drive: number): void {
     this.core.floppy_eject(drive);
+    this.floppiesInserted[drive] = undefined;
+  }
+
+  /** What the guest changed on the floppy in drive 0 or 1 since it was inserted, as an Overlay
+   * over the inserted image (to save, or to commit into a new image); undefined with no disk.
+   * The floppy itself is held whole in the core, so this is computed by comparing blocks. */
+  floppyChanges(drive: number): Overlay | undefined {
+    const inserted = this.floppiesInserted[drive];
+    if (!inserted || this.core.floppy_size(drive) !== inserted.length) return undefined;
+    return Overlay.diff(new MemoryDisk(inserted, true), this.floppyImage(drive));
+  }
+
+  /** Undo the guest's changes to the floppy in drive 0 or 1 (back to the image as inserted;
+   * no disk change is signalled, as with a hard disk's overlay discarded). */
+  revertFloppy(drive: number): void {
+    const inserted = this.floppiesInserted[drive];
+    if (inserted && this.core.floppy_size(drive) === inserted.length) this.u8.set(inserted, S.FLOPPY + drive * S.FLOPPY_MAX);
   }
 
   /** A copy of the image in drive 0 or 1 as the guest left it (empty with no disk). */
@@ -232,6 +260,7 @@ export class Machine {
       if (kind === "hd" && dev.size / 512 > 2 ** 48) throw new ConfigError(`${what}: larger than LBA48 can address`);
     }
     this.drives[drive] = dev;
+    this.driveLabels[drive] = what;
     const info = S.DISK_INFO + drive * 16;
     this.dv.setBigUint64(info, BigInt(dev ? dev.size : 0), true);
     this.w32(info + 8, kind === "hd" ? S.DISK_KIND_ATA : S.DISK_KIND_ATAPI);
@@ -249,8 +278,12 @@ export class Machine {
     this.w32(S.DISK_INFO + drive * 16 + 12, this.r32(S.DISK_INFO + drive * 16 + 12) | S.DISK_FLAG_CHANGED);
   }
 
-  /** Run up to budget instructions. Disk requests are served on the way (synchronous
-   * backends), so callers only see the other exit reasons. */
+  /** The block device attached at IDE position 0..3 (null: none, or a CD drive without a medium). */
+  disk(drive: number): BlockDevice | null { return this.drives[drive] ?? null; }
+
+  /** Run up to budget instructions. Disk requests are served on the way, so callers only see
+   * the other exit reasons. A request for an asynchronous device (HTTP) cannot be served here:
+   * it throws AsyncDiskError, the request stays posted, and runAsync() carries on from it. */
   run(budget: number): number {
     const start = this.instructions;
     let left = budget;
@@ -258,6 +291,26 @@ export class Machine {
       const reason = this.core.run(left);
       if (reason === S.EXIT_DISK) this.serveDisk();
       else if (reason === S.EXIT_JIT) this.jit.install();
+      else return reason;
+      left = budget - Number(this.instructions - start);
+      if (left <= 0) return S.EXIT_BUDGET;
+    }
+  }
+
+  /** run() for machines with asynchronous disks: while a request to one is pending the
+   * machine does not run (the core waits for disk_done()); the request is awaited, then the
+   * run goes on. With synchronous disks it does what run() does. */
+  async runAsync(budget: number): Promise<number> {
+    const start = this.instructions;
+    let left = budget;
+    for (;;) {
+      if (this.r32(S.DISK_REQ_STATE) === 1) await this.serveDiskAsync(); // left by run()
+      const reason = this.core.run(left);
+      if (reason === S.EXIT_DISK) {
+        // a synchronous device is served without a turn of the event loop
+        if (this.diskRequestIsAsync()) await this.serveDiskAsync();
+        else this.serveDisk();
+      } else if (reason === S.EXIT_JIT) this.jit.install();
       else return reason;
       left = budget - Number(this.instructions - start);
       if (left <= 0) return S.EXIT_BUDGET;
@@ -301,23 +354,74 @@ export class Machine {
    * request outside the image or a backend failure reaches the guest as a disk error. */
   serveDisk(): void {
     if (this.r32(S.DISK_REQ_STATE) !== 1) return;
+    const req = this.diskRequest();
+    if (typeof req !== "number" && req.dev.async) {
+      throw new AsyncDiskError(`the ${DRIVE_NAMES[req.drive]} (${this.driveLabels[req.drive]}) is read asynchronously: run the machine with runAsync() (a Runner does)`);
+    }
+    let status = typeof req === "number" ? req : S.DISK_OK;
+    if (typeof req !== "number") {
+      const buf = this.u8.subarray(S.DISK_BUF, S.DISK_BUF + req.len);
+      try {
+        if (req.op === S.DISK_WRITE) req.dev.write(req.offset, buf);
+        else req.dev.read(req.offset, buf);
+      } catch (e) {
+        status = this.diskFailed(req.drive, e);
+      }
+    }
+    this.diskDone(req, status);
+  }
+
+  /** serveDisk() for any device: an asynchronous one is awaited (with diskTimeoutMs as the
+   * limit). Its bytes go through a buffer of their own, so an answer that comes after the
+   * limit changes nothing the guest sees. */
+  async serveDiskAsync(): Promise<void> {
+    if (this.r32(S.DISK_REQ_STATE) !== 1) return;
+    const req = this.diskRequest();
+    if (typeof req === "number" || !req.dev.async) { this.serveDisk(); return; }
+    let status = S.DISK_OK;
+    const data = req.op === S.DISK_WRITE ? this.u8.slice(S.DISK_BUF, S.DISK_BUF + req.len) : new Uint8Array(req.len);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const io = req.op === S.DISK_WRITE ? writeTo(req.dev, req.offset, data) : readFrom(req.dev, req.offset, data);
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${this.diskTimeoutMs / 1000} s`)), this.diskTimeoutMs);
+      });
+      await Promise.race([io, limit]);
+      if (req.op === S.DISK_READ) this.u8.set(data, S.DISK_BUF);
+    } catch (e) {
+      status = this.diskFailed(req.drive, e);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.diskDone(req, status);
+  }
+
+  private diskRequestIsAsync(): boolean {
+    return !!this.drives[this.r32(S.DISK_REQ_DRIVE)]?.async;
+  }
+
+  // The posted request, or the error status it gets without asking the device
+  private diskRequest(): { drive: number; op: number; offset: number; len: number; dev: BlockDevice } | number {
     const drive = this.r32(S.DISK_REQ_DRIVE), op = this.r32(S.DISK_REQ_OP);
     const offset = Number(this.r64(S.DISK_REQ_OFFSET)), len = this.r32(S.DISK_REQ_LEN);
     const dev = this.drives[drive] ?? null;
-    let status = S.DISK_OK;
+    if (!dev || len > S.DISK_BUF_SIZE || offset + len > dev.size) return S.DISK_ERR_RANGE;
+    if (op === S.DISK_WRITE && dev.readOnly) return S.DISK_ERR_READONLY;
+    return { drive, op, offset, len, dev };
+  }
+
+  private diskFailed(drive: number, e: unknown): number {
+    this.diskStats.lastError = `${DRIVE_NAMES[drive]} (${this.driveLabels[drive]}): ${(e as Error)?.message ?? e}`;
+    return S.DISK_ERR_IO;
+  }
+
+  private diskDone(req: { op: number; len: number } | number, status: number): void {
     this.diskStats.requests++;
-    if (!dev || len > S.DISK_BUF_SIZE || offset + len > dev.size) status = S.DISK_ERR_RANGE;
-    else if (op === S.DISK_WRITE && dev.readOnly) status = S.DISK_ERR_READONLY;
-    else {
-      const buf = this.u8.subarray(S.DISK_BUF, S.DISK_BUF + len);
-      try {
-        if (op === S.DISK_WRITE) { dev.write(offset, buf); this.diskStats.bytesWritten += len; }
-        else { dev.read(offset, buf); this.diskStats.bytesRead += len; }
-      } catch {
-        status = S.DISK_ERR_IO;
-      }
-    }
     if (status !== S.DISK_OK) this.diskStats.errors++;
+    else if (typeof req !== "number") {
+      if (req.op === S.DISK_WRITE) this.diskStats.bytesWritten += req.len;
+      else this.diskStats.bytesRead += req.len;
+    }
     this.w32(S.DISK_REQ_STATUS, status);
     this.core.disk_done();
   }

@@ -206,7 +206,7 @@ export class Runner {
       if (signal?.aborted) { end = "stopped"; break; }
       let reason: number;
       try {
-        reason = m.run(endNs !== undefined ? Math.min(slice, Math.max(1, Math.ceil(Number(endNs - m.core.now_ns()) / (m.options.nsPerInstruction ?? 10)))) : slice);
+        reason = await m.runAsync(endNs !== undefined ? Math.min(slice, Math.max(1, Math.ceil(Number(endNs - m.core.now_ns()) / (m.options.nsPerInstruction ?? 10)))) : slice);
       } catch (e) {
         // a trap inside the core (an emulator bug): stop with the machine state, not a stack trace
         error = `${(e as Error).message}`;

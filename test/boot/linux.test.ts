@@ -4,55 +4,18 @@
 // then commands whose output is checked against what the image builder put in the images
 // (images/manifest.json) and what the host computes from the files.
 import { describe, it, expect, beforeAll } from "vitest";
-import { readFileSync, existsSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { createNodeMachine, defaultBiosPath, readImage, FileDisk } from "../../host/node.js";
+import { readImage, FileDisk } from "../../host/node.js";
 import { Overlay } from "../../host/blockdev.js";
 import { loadKernel } from "../../host/kernel.js";
-import { runMachine } from "../../host/run.js";
-import { Machine } from "../../host/machine.js";
 import * as S from "../../core-as/state.js";
-import { ROOT } from "../helpers.js";
+import { IMAGES, PROMPT, Manifest, Shell, loadManifest, linuxMachine as machine, md5File as md5 } from "./linux-shell.js";
 
-const IMAGES = join(ROOT, "images");
-const manifestPath = join(IMAGES, "manifest.json");
-const PROMPT = /# $/;
-const ESC = /\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])/g;
-
-interface FileEntry { guestPath: string; size: number; md5: string; text?: string }
-let manifest: { outputs: Record<string, { md5: string }>; banner: string; hd: { files: FileEntry[] }; iso: { files: FileEntry[] } };
+let manifest: Manifest;
 
 beforeAll(() => {
-  if (!existsSync(manifestPath)) throw new Error(`the Linux images are missing (${manifestPath}): run npm run images`);
-  manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  manifest = loadManifest();
 });
-
-const md5 = (path: string) => createHash("md5").update(readFileSync(path)).digest("hex");
-
-async function machine(): Promise<Machine> {
-  // deterministic: repeatable runs, and idle time (boot loader timeouts, sleeps) costs nothing
-  return createNodeMachine({ memMiB: 128, rom: readImage(defaultBiosPath(), "BIOS"), deterministic: true, stopOnTripleFault: true });
-}
-
-// A shell session over COM1: wait for the prompt, type a command, return what it printed.
-class Shell {
-  constructor(readonly m: Machine) {}
-  async waitFor(re: RegExp, seconds: number): Promise<string> {
-    const r = await runMachine(this.m, { until: re, timeoutMs: seconds * 1000 });
-    if (r.end !== "matched") throw new Error(`waiting for ${re}: ${r.end}; serial output:\n${r.serialOutput.slice(-3000)}\n${this.m.dump()}`);
-    return r.serialOutput.replace(ESC, "");
-  }
-  async run(cmd: string, seconds = 60): Promise<string> {
-    const input = [...Buffer.from(cmd + "\n")];
-    const r = await runMachine(this.m, { until: PROMPT, timeoutMs: seconds * 1000, serialInput: input });
-    if (r.end !== "matched") throw new Error(`${cmd}: ${r.end}; serial output:\n${r.serialOutput.slice(-3000)}`);
-    // drop the echoed command line and the prompt
-    const out = r.serialOutput.replace(ESC, "").replace(/\r/g, "");
-    const lines = out.split("\n");
-    return lines.slice(1, -1).join("\n");
-  }
-}
 
 describe("Linux from npm run images", () => {
   it("boots with --kernel/--initrd to a shell and uses the IDE disk and CD", async () => {
