@@ -23,7 +23,7 @@ import {
 } from "./wasm";
 
 
-import { ea_value, inline_mem, is_mem_form, mem_begin, mem_end, parse_ea, reg8_addr } from "./emit_mem";
+import { ea_value, inline_mem, inline_mem_byte, is_mem_byte_form, is_mem_form, mem_begin, mem_end, parse_ea, reg8_addr } from "./emit_mem";
 
 
 export const L_BUDGET: u32 = 0;
@@ -118,6 +118,13 @@ export function flush_flags(): void {
 // flag-setting instruction where its operands decide it (as flags.ts condition() does).
 export function cond(cc: i32): void {
   const c = cc >> 1;
+  // after a byte operation the locals hold 8-bit values: equality and unsigned order carry
+  // over, the sign (S, L, LE) does not
+  if (pend_size == 7 && (c == 4 || c == 6 || c == 7)) {
+    flush_flags();
+    i32c(cc); b(CALL); uleb(F_COND);
+    return;
+  }
   if (last_kind == K_SUB && c != 0 && c != 5) {
     if (c == 4) { lget(L_R); i32c(0); b(I32_LT_S); }
     else {
@@ -167,7 +174,7 @@ export function alu_body(op: i32): void {
 
 // Byte forms of add/or/and/sub/xor/cmp/test with register and immediate operands (alu.ts
 // alu(8, ...)): operands are the 8-bit values, the result is masked, LF_SIZE is 7. A Jcc after
-// one asks jit_cond (the fusion compares 32-bit operands).
+// one fuses where the zero-extended values decide it (cond()).
 export function reg8_get(r: i32): void { i32c(0); b(I32_LOAD8_U); b(0); uleb(reg8_addr(r)); }
 export function inline_byte(): bool {
   if (LOCK) return false;
@@ -193,7 +200,6 @@ export function inline_byte(): bool {
   alu_body(aop);
   lget(L_R); i32c(0xff); b(I32_AND); lset(L_R);
   pend_size = 7;
-  last_kind = K_NONE;
   if (aop != 7 && dst >= 0) { i32c(0); lget(L_R); b(I32_STORE8); b(0); uleb(reg8_addr(dst)); }
   return true;
 }
@@ -203,8 +209,13 @@ export function inline_byte(): bool {
 // fall back to the helper (mem_begin/mem_end).
 export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
   if (inline_byte()) return true;
-  if (!O32 || LOCK) return false;
   const op = OP;
+  if (MOD != 3 && is_mem_byte_form(op)) {
+    if (!A32 || REP != 0 || LOCK) return false;
+    parse_ea(code);
+    return inline_mem_byte(k, eip_k);
+  }
+  if (!O32 || LOCK) return false;
   if (MOD != 3 && (op == 0x8d || is_mem_form(op))) {
     if (!A32 || REP != 0) return false;
     parse_ea(code);

@@ -23,7 +23,7 @@ import {
 } from "./wasm";
 
 
-import { F_INSN, K_NONE, L_A, L_B, L_DONE, L_E, L_EA, L_H, L_R, L_T, alu_body, alu_inline, depth, exit_to, flush_flags, goto_dest, last_kind, lazy_flags, max_eip, reg_get, reg_set_local, ret_done } from "./emit";
+import { F_INSN, K_NONE, K_LOGIC, L_A, L_B, L_DONE, L_E, L_EA, L_H, L_R, L_T, alu_body, alu_inline, depth, exit_to, flush_flags, goto_dest, last_kind, lazy_flags, max_eip, pend_op, pend_size, reg_get, reg8_get, reg_set_local, ret_done } from "./emit";
 
 // ---- inline memory operands
 
@@ -82,12 +82,20 @@ export function mem_begin(seg: i32, n: u32, write: bool): void {
   lget(L_E); i32c(<i32>0xfffff000); b(I32_AND); lget(L_EA); b(I32_XOR); lset(L_H);
 }
 
-// Close the fast path; the slow path runs instruction k at eip_k through the helper.
-export function mem_end(k: u32, eip_k: u32): void {
+// Close the fast path; the slow path runs instruction k at eip_k through the helper. With
+// `reload`, the instruction set the lazy flags and a following Jcc may fuse from locals a, b,
+// r: after the helper they are read back from the record it stored (the interpreter records
+// the same operands and result, flags.ts set_lazy).
+export function mem_end(k: u32, eip_k: u32, reload: bool = false): void {
   b(BR); b(1); // fast path done
   b(END); depth--;
   lget(L_DONE); i32c(<i32>k); b(I32_ADD); i32c(<i32>eip_k); b(CALL); uleb(F_INSN);
   b(IF); b(VOID); ret_done(k + 1); b(END);
+  if (reload) {
+    load_abs(LF_SRC1); lset(L_A);
+    load_abs(LF_SRC2); lset(L_B);
+    load_abs(LF_RES); lset(L_R);
+  }
   b(END); depth--;
 }
 
@@ -159,6 +167,7 @@ export function inline_mem(k: u32, eip_k: u32): bool {
       host_load(4); lset(L_A); reg_get(REG); lset(L_B);
       lget(L_A); lget(L_B); b(I32_AND); lset(L_R);
       lazy_flags(LOP_LOGIC, F_ARITH);
+      last_kind = K_LOGIC;
       break;
     case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33: case 0x3b: { // op Gv, Ev
       const aop = op >> 3;
@@ -180,11 +189,49 @@ export function inline_mem(k: u32, eip_k: u32): bool {
       break;
     }
   }
-  // the fast path's flags record is stored there (the slow path's helper stores its own), and
-  // locals a/b/r mean nothing after the slow path: no fusion after memory forms
+  mem_close(k, eip_k);
+  return true;
+}
+
+// The end of an inline memory form: the fast path's flags record is stored there (the slow
+// path's helper stores its own, which mem_end reads back into the locals for fusion).
+function mem_close(k: u32, eip_k: u32): void {
+  const flags = pend_op >= 0;
   flush_flags();
-  last_kind = K_NONE;
-  mem_end(k, eip_k);
+  if (!flags) last_kind = K_NONE;
+  mem_end(k, eip_k, flags);
+}
+
+// Byte ALU forms with a memory operand (32-bit addressing): op Eb,Gb (00 08 20 28 30 38),
+// op Gb,Eb (02 0A 22 2A 32 3A), op Eb,Ib (80) and test Eb,Gb (84), as alu.ts alu(8, ...).
+export function is_mem_byte_form(op: i32): bool {
+  if (op < 0x40) return (op & 5) == 0 && alu_inline(op >> 3);
+  return op == 0x80 || op == 0x84;
+}
+
+export function inline_mem_byte(k: u32, eip_k: u32): bool {
+  const op = OP;
+  const aop = op == 0x80 ? REG : op == 0x84 ? 4 : op >> 3;
+  if (!alu_inline(aop)) return false;
+  const to_reg = op < 0x40 && (op & 2) != 0;
+  const writes = aop != 7 && op != 0x84;
+  flush_flags();
+  ea_value();
+  mem_begin(SEG, 1, writes && !to_reg);
+  if (to_reg) { reg8_get(REG); lset(L_A); host_load(1); lset(L_B); }
+  else {
+    host_load(1); lset(L_A);
+    if (op == 0x80) i32c(<i32>(IMM & 0xff)); else reg8_get(REG);
+    lset(L_B);
+  }
+  alu_body(aop);
+  lget(L_R); i32c(0xff); b(I32_AND); lset(L_R);
+  pend_size = 7;
+  if (writes) {
+    if (to_reg) { i32c(0); lget(L_R); b(I32_STORE8); b(0); uleb(reg8_addr(REG)); }
+    else host_store(1, L_R);
+  }
+  mem_close(k, eip_k);
   return true;
 }
 
