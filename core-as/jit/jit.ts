@@ -75,12 +75,13 @@ export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
     if (entry_is(e2, host, eip, key)) e = e2;
     else {
       if (!may_compile) return 0;
-      // replace the way entered less often; a live entry first loses half its count per
-      // newcomer, so a cold branch target does not push out a hot block, and a new hot one
-      // takes over after a few arrivals
+      // replace the way entered less often; a live entry first loses one count per
+      // newcomer, so a cold branch target does not push out a hot block, and code that
+      // arrives more often than the way's owner takes over. (Halving instead let two hot
+      // loops that share a set keep each other from ever reaching the threshold.)
       if (entry_live(e) && (!entry_live(e2) || load<u32>(e2 + E_HITS) < load<u32>(e + E_HITS))) e = e2;
       if (entry_live(e)) {
-        const left = load<u32>(e + E_HITS) >>> 1;
+        const left = load<u32>(e + E_HITS) - 1;
         store<u32>(e + E_HITS, left);
         if (left != 0 && threshold() > 1) return 0;
       }
