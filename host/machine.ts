@@ -241,6 +241,9 @@ export class Machine {
     this.core.ide_attach(drive);
   }
 
+  /** The block device at an IDE position 0..3 (null when none). */
+  disk(drive: number): BlockDevice | null { return this.drives[drive] ?? null; }
+
   /** Put a medium in (or take it out of, with null) the CD-ROM drive at an IDE position: the
    * guest sees a medium change. */
   changeCd(drive: number, dev: BlockDevice | null): void {
