@@ -8,6 +8,9 @@ export function attachConsole(machine: Tab86, container: HTMLElement): Terminal 
     convertEol: false, cursorBlink: true, scrollback: 5000, rows: 24, cols: 80,
     fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace", fontSize: 13,
     theme: { background: "#101418" },
+    // OSC 8 hyperlinks the guest writes are shown but never followed (without a handler xterm.js
+    // would offer to open them): nothing from a guest, a sandbox's least of all, reaches the web
+    linkHandler: { activate: () => {}, allowNonHttpProtocols: false },
   });
   term.open(container);
   term.onData((data) => machine.serialWrite(data));

@@ -1,0 +1,70 @@
+// A ZIP archive of files, stored without compression: how the page hands over several files
+// from the sandbox's export disk in one download (docs/sandbox.md). From PKWARE's APPNOTE.TXT
+// (6.3): a local header and the data per file, then the central directory and its end record.
+// Names are UTF-8 (general purpose flag bit 11). No ZIP64: the export disk is 64 MiB.
+import { dosDateTime } from "./fat.js";
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 as ZIP (and gzip, PNG) use it: polynomial 0xEDB88320, reflected. */
+export function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export interface ZipFile { path: string; data: Uint8Array; mtime?: Date }
+
+export function zip(files: ZipFile[]): Uint8Array {
+  const enc = new TextEncoder();
+  const entries = files.map((f) => ({ name: enc.encode(f.path), data: f.data, crc: crc32(f.data), ...dosDateTime(f.mtime ?? new Date(Date.UTC(1980, 0, 1))) }));
+  const size = entries.reduce((n, e) => n + 30 + e.name.length + e.data.length + 46 + e.name.length, 22);
+  if (size > 0xffffffff || entries.length > 0xffff) throw new Error("too much for a ZIP archive without ZIP64");
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  let p = 0;
+  const offsets: number[] = [];
+  // the fields a local header and a central directory entry share, from "version needed"
+  const common = (e: (typeof entries)[number], at: number) => {
+    dv.setUint16(at, 20, true); // version needed: 2.0
+    dv.setUint16(at + 2, 0x0800, true); // bit 11: names in UTF-8
+    dv.setUint16(at + 4, 0, true); // stored
+    dv.setUint16(at + 6, e.time, true);
+    dv.setUint16(at + 8, e.date, true);
+    dv.setUint32(at + 10, e.crc, true);
+    dv.setUint32(at + 14, e.data.length, true);
+    dv.setUint32(at + 18, e.data.length, true);
+    dv.setUint16(at + 22, e.name.length, true);
+  };
+  for (const e of entries) {
+    offsets.push(p);
+    dv.setUint32(p, 0x04034b50, true);
+    common(e, p + 4);
+    out.set(e.name, p + 30);
+    out.set(e.data, p + 30 + e.name.length);
+    p += 30 + e.name.length + e.data.length;
+  }
+  const cd = p;
+  entries.forEach((e, i) => {
+    dv.setUint32(p, 0x02014b50, true);
+    dv.setUint16(p + 4, 20, true); // made by: 2.0, MS-DOS attributes
+    common(e, p + 6);
+    dv.setUint32(p + 42, offsets[i], true);
+    out.set(e.name, p + 46);
+    p += 46 + e.name.length;
+  });
+  dv.setUint32(p, 0x06054b50, true);
+  dv.setUint16(p + 8, entries.length, true);
+  dv.setUint16(p + 10, entries.length, true);
+  dv.setUint32(p + 12, p - cd, true);
+  dv.setUint32(p + 16, cd, true);
+  return out;
+}
