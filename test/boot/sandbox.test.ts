@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createMachine, ExpectError, Tab86Machine } from "../../host/api.js";
 import { readExport, EXPORT_SIZE } from "../../host/sandbox.js";
 import { PARTITION_START } from "../../host/fatimage.js";
+import { sandboxDisk } from "../../host/sandbox.js";
 import { Mtools, mimage } from "../host/mtools.js";
 import { ROOT } from "../helpers.js";
 
@@ -114,5 +115,32 @@ describe("the sandbox on Linux", () => {
     const img = mimage(p, PARTITION_START * 512);
     expect(mt.run("mdir", ["-/", "-i", img, "::"]).toString("utf8")).toContain("Report – résumé.txt");
     expect(sha(mt.run("mcopy", ["-n", "-i", img, "::/sub/random.bin", "-"]))).toBe(guestSum);
+  }, 300_000);
+});
+
+describe("the sandbox disk on DOS", () => {
+  it("FreeDOS sees the SANDBOX disk as C: with the files' short names and contents", async () => {
+    const floppy = join(ROOT, "../shared/images/freedos-boot-1440k.img");
+    if (!existsSync(floppy)) throw new Error(`${floppy} is missing: the boot tests read ../shared/images/ in place`);
+    const disk = sandboxDisk([
+      { path: "hello.txt", data: Buffer.from("hello from the sandbox disk\r\n") },
+      { path: "A long name.bin", data: randomBytes(3000) },
+    ]);
+    const p = join(tmp, "dos-sandbox.img");
+    writeFileSync(p, disk.image);
+    const dos = await createMachine({ fda: floppy, hda: p, mem: 32, deterministic: true, expectTimeout: 120 });
+    try {
+      await dos.expect(/A:\\>\s*$/);
+      dos.type("dir c:\n");
+      await dos.expect(/bytes free/);
+      const screen = dos.screenText();
+      expect(screen).toMatch(/Volume in drive C is SANDBOX/i);
+      expect(screen).toMatch(/HELLO\s+TXT\s+29/);
+      expect(screen).toMatch(/ALONGN~1\s+BIN\s+3,?000/);
+      dos.type("type c:\\hello.txt\n");
+      await dos.expect(/hello from the sandbox disk/);
+    } finally {
+      dos.stop();
+    }
   }, 300_000);
 });

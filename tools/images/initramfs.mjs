@@ -61,7 +61,7 @@ mkdir -p /mnt/sandbox /mnt/export
   else
     echo "Sandbox: no disk labelled EXPORT was found."
   fi
-  echo "Tools: file, strings, hexdump -C, xxd, unzip -l, sha256sum, less, vi. No network."
+  echo "No network. Tools: file, strings, hexdump -C, xxd, unzip, sha256sum, vi, less."
 } >/run/motd
 `;
 

@@ -1,4 +1,5 @@
-// Screenshots of the browser app for docs/images/ (web-freedos.png, web-linux.png): builds
+// Screenshots of the browser app for docs/images/ (web-freedos.png, web-linux.png,
+// web-sandbox.png): builds
 // nothing, serves dist-web/ (npm run web:build first) with Vite's preview server and drives
 // Debian's chromium through playwright-core.   node tools/web/screenshots.mjs
 import { preview } from "vite";
@@ -48,6 +49,27 @@ try {
   await sleep(2500);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(root, "docs/images/web-linux.png") });
+  await page.close();
+
+  // the sandbox: a file dropped on the page, opened in the sandbox, looked at
+  page = await browser.newPage({ viewport: { width: 960, height: 1160 } });
+  await page.goto(url + "?autostart=0");
+  const zipped = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    const text = "Dear customer,\nplease open the attached invoice.\n";
+    d.items.add(new File([text], "invoice-2024.pdf.exe"));
+    return d;
+  });
+  await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: zipped });
+  await page.locator("#dropsandbox").click();
+  await until(page, () => window.tab86.consoleText(), /^No network\. Tools: file.*\n# ?$/m, 300_000);
+  await page.locator("tab86-machine .xterm").click();
+  await page.keyboard.type("cd /mnt/sandbox; ls -l; file *; sha256sum *; strings -n 6 * | head -3");
+  await page.keyboard.press("Enter");
+  await until(page, () => window.tab86.consoleText(), /attached invoice/, 60_000);
+  await sleep(2500);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(root, "docs/images/web-sandbox.png") });
 } finally {
   await browser.close();
   await server.close();
