@@ -102,6 +102,10 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   }
   if ((cfg.initrd !== undefined || cfg.append !== undefined) && cfg.kernel === undefined) throw new ConfigError(`${cfg.initrd !== undefined ? "--initrd" : "--append"} needs --kernel`);
   if (cfg.kernel !== undefined && cfg.boot) throw new ConfigError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
+  if (cfg.sandbox !== undefined) {
+    if (cfg.hda !== undefined || cfg.hdb !== undefined) throw new ConfigError("--sandbox puts its two disks on the primary IDE channel: leave out --hda and --hdb");
+    if (cfg.kernel === undefined) throw new ConfigError("--sandbox boots Linux: give --kernel and --initrd (the command does, with the default Linux)");
+  }
   const boot = cfg.boot ? bootOrder(cfg.boot) : 0;
   const rom = cfg.bios !== undefined ? bytesOf(cfg.bios, "--bios") : readImage(defaultBiosPath(), "built-in BIOS");
   const fda = cfg.fda !== undefined ? bytesOf(cfg.fda, "--fda") : undefined;
@@ -117,8 +121,6 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   if (cfg.hdb !== undefined) machine.attachDisk(1, "hd", openDiskImage(cfg.hdb, "--hdb", !!cfg.persist), `--hdb ${cfg.hdb}`);
   if (cfg.cdrom !== undefined) machine.attachDisk(2, "cd", new FileDisk(cfg.cdrom, "--cdrom", false), `--cdrom ${cfg.cdrom}`);
   if (cfg.sandbox !== undefined) {
-    if (cfg.hda !== undefined || cfg.hdb !== undefined) throw new ConfigError("--sandbox puts its two disks on the primary IDE channel: leave out --hda and --hdb");
-    if (cfg.kernel === undefined) throw new ConfigError("--sandbox boots Linux: give --kernel and --initrd (the command does, with the default Linux)");
     let disk;
     try { disk = sandboxDisk(sandboxFiles(cfg.sandbox)); } catch (e) { throw e instanceof SandboxError ? new ConfigError(`--sandbox: ${e.message}`) : e; }
     machine.attachDisk(0, "hd", new MemoryDisk(disk.image, true), "the sandbox disk");

@@ -55,8 +55,11 @@ export function zip(files: ZipFile[]): Uint8Array {
   const cd = p;
   entries.forEach((e, i) => {
     dv.setUint32(p, 0x02014b50, true);
-    dv.setUint16(p + 4, 20, true); // made by: 2.0, MS-DOS attributes
+    // made by: Unix, 3.0 (so unzip takes the names as they are rather than as OEM code page
+    // text), with the Unix mode rw-r--r-- in the external attributes
+    dv.setUint16(p + 4, (3 << 8) | 30, true);
     common(e, p + 6);
+    dv.setUint32(p + 38, (0o100644 << 16) >>> 0, true);
     dv.setUint32(p + 42, offsets[i], true);
     out.set(e.name, p + 46);
     p += 46 + e.name.length;
