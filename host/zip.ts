@@ -3,23 +3,9 @@
 // (6.3): a local header and the data per file, then the central directory and its end record.
 // Names are UTF-8 (general purpose flag bit 11). No ZIP64: the export disk is 64 MiB.
 import { dosDateTime } from "./fat.js";
+import { crc32 } from "./crc32.js";
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 as ZIP (and gzip, PNG) use it: polynomial 0xEDB88320, reflected. */
-export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 };
 
 export interface ZipFile { path: string; data: Uint8Array; mtime?: Date }
 
