@@ -18,10 +18,17 @@ export function attachConsole(machine: Tab86, container: HTMLElement): Terminal 
   return term;
 }
 
-/** The terminal's text (all lines, scrollback included), for tests and the page API. */
+/** The terminal's text (all lines, scrollback included), for tests and the page API. A line
+ * the terminal wrapped at its right margin is joined to the one before, so the text has the
+ * guest's own line breaks. */
 export function consoleText(term: Terminal): string {
   const buf = term.buffer.active;
   const lines: string[] = [];
-  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? "");
+  for (let i = 0; i < buf.length; i++) {
+    const line = buf.getLine(i);
+    const text = line?.translateToString(true) ?? "";
+    if (line?.isWrapped && lines.length) lines[lines.length - 1] += text;
+    else lines.push(text);
+  }
   return lines.join("\n").replace(/\n+$/, "");
 }
