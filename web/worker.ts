@@ -94,12 +94,12 @@ async function start(msg: Extract<ToWorker, { t: "start" }>): Promise<void> {
     s = { m, config: c, state: "loading", typing: [], serialIn: [], pausedMs: 0, pausedAt: 0 };
     if (c.sandbox) {
       // a throwaway machine: the files read-only, an empty export disk, nothing stored
+      if (!c.kernel) throw new ConfigError("the sandbox boots Linux: no kernel given");
       c.persist = false;
       const disk = sandboxDisk(c.sandbox.files.map((f) => ({ path: f.path, data: f.bytes, mtime: f.mtime !== undefined ? new Date(f.mtime) : undefined })));
       m.attachDisk(0, "hd", new MemoryDisk(disk.image, true), "the sandbox disk");
       s.exportDisk = new MemoryDisk(exportDisk());
       m.attachDisk(1, "hd", s.exportDisk, "the export disk");
-      if (!c.kernel) throw new ConfigError("the sandbox boots Linux: no kernel given");
     }
     if (c.fda) {
       let bytes = await bytesOf(c.fda);
