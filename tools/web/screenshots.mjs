@@ -67,10 +67,10 @@ async function sandbox() {
   await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: files });
   await page.locator("#dropsandbox").click();
   await until(page, () => window.tab86.consoleText(), /^No network\. Tools: file.*\n# ?$/m, 300_000);
-  await page.locator("tab86-machine .xterm").click();
-  await page.keyboard.type("cd /mnt/sandbox; ls -l; file *; sha256sum *; strings -n 6 * | head -3");
-  await page.keyboard.press("Enter");
-  await until(page, () => window.tab86.consoleText(), /attached invoice/, 60_000);
+  // on the VGA console (tty1), the big screen; typed as US key strokes (the paste path)
+  await page.locator("tab86-machine canvas").click();
+  await page.evaluate(() => window.tab86.type("clear; cd /mnt/sandbox; ls -l; file *; sha256sum *; strings -n 6 * | head -3\n"));
+  await until(page, () => window.tab86.screenText().catch(() => ""), /attached invoice/, 60_000);
   await sleep(2500);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(root, "docs/images/web-sandbox.png") });
