@@ -14,7 +14,10 @@ export function attachConsole(machine: Tab86, container: HTMLElement): Terminal 
   });
   term.open(container);
   term.onData((data) => machine.serialWrite(data));
-  machine.addEventListener("serial", (e) => term.write((e as CustomEvent<{ bytes: Uint8Array }>).detail.bytes));
+  // The text, which Tab86 decodes as one UTF-8 stream: given the bytes, xterm.js 6 drops a
+  // three-byte character split after its second byte between two writes ("–" in "a – b"),
+  // and the worker's output chunks split anywhere.
+  machine.addEventListener("serial", (e) => term.write((e as CustomEvent<{ text: string }>).detail.text));
   return term;
 }
 

@@ -132,6 +132,23 @@ describe.skipIf(process.env.E2E_SKIP_LINUX)("the sandbox", () => {
   });
 });
 
+describe("the console", () => {
+  it("shows UTF-8 characters that the worker's output chunks split anywhere (names of files in the guest)", async () => {
+    const page = await browser.newPage();
+    await page.goto(url + "?autostart=0");
+    const text = await page.evaluate(async () => {
+      // as the worker's serial messages arrive: "a – b" cut inside the en dash's three bytes
+      const m = (window as unknown as { tab86: { machine: { receive(msg: unknown): void } } }).tab86.machine;
+      const bytes = new TextEncoder().encode("L1 – x\r\nL2 – x\r\nL3 ü y\r\n");
+      for (const [a, b] of [[0, 4], [4, 5], [5, 14], [14, 15], [15, 16], [16, bytes.length]]) m.receive({ t: "serial", bytes: bytes.slice(a, b) });
+      await new Promise((r) => setTimeout(r, 300));
+      return (window as unknown as Api).tab86.consoleText();
+    });
+    expect(text).toBe("L1 – x\nL2 – x\nL3 ü y");
+    await page.close();
+  });
+});
+
 describe("the sandbox's limits", () => {
   it("says clearly when there are too many files", async () => {
     const page = await browser.newPage();
