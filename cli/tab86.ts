@@ -3,16 +3,17 @@
 // given), 1 --until not matched before the timeout or the guest stopped, 2 bad usage or input,
 // 3 triple fault, 4 emulator error. Errors are one line naming the problem; a triple fault or an
 // emulator error also prints the register dump.
-import { writeSync, openSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { writeSync, openSync, writeFileSync, readFileSync, existsSync, mkdirSync } from "node:fs";
 import { Machine, ConfigError, checkMem, checkVram, Disassembler } from "../host/machine.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { join, dirname } from "node:path";
 import { parseKeys } from "../host/keys.js";
 import { RunEnd, RunResult, stripControls } from "../host/run.js";
 import { Session, Step, parseScript, patternOf, runSteps, describeStep, TypeTarget, StepsOutcome } from "../host/script.js";
 import { buildMachine, bootOrder, parsePort, screenshotPng, exitStatus, canSaveState, saveMachineState } from "../host/api.js";
 import { DiskName, DISK_NAMES, sessionChanges, currentImage, writeImageFile } from "../host/disks.js";
 import { loadDisassembler } from "../host/disasm.js";
+import { readExport } from "../host/sandbox.js";
 import * as S from "../core-as/state.js";
 
 const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--cdrom ISO] [--persist]
@@ -22,6 +23,7 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
              [--screen] [--screenshot PNG] [--send KEYS] [--until REGEX] [--timeout SECONDS] [--stats] [--deterministic]
              [--expect REGEX] [--type TEXT] [--script FILE] [--type-to keyboard|serial|auto]
              [--exit-port PORT] [--trace-port PORT[=FILE]] [--trace-cpu N] [--no-jit]
+             [--sandbox FILE|DIR]... [--export DIR]
 
 With no image flag (--fda --fdb --hda --hdb --cdrom --kernel --bios), tab86 boots the small
 Linux that \`npm run images\` builds from Debian's packages (built first when missing), with
@@ -82,7 +84,13 @@ its console on this terminal: Ctrl-A X quits.
                       or the bytes written into file F; repeatable
   --trace-cpu N       keep the last N executed instructions (up to 2048) and print them,
                       disassembled, with the register dump after a triple fault or an error
-  --no-jit            run every instruction in the interpreter (no compiled code)`;
+  --no-jit            run every instruction in the interpreter (no compiled code)
+  --sandbox PATH      open a file (or a folder's files) in a throwaway Linux without network:
+                      they are on a read-only disk at /mnt/sandbox, an empty export disk is at
+                      /mnt/export; repeatable; boots the default Linux with its tools unless
+                      --kernel is given (docs/sandbox.md)
+  --export DIR        with --sandbox: when the run ends, write the files the guest put on the
+                      export disk into DIR (existing files are not overwritten)`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
 const LATER = new Set(["--vga-bios", "--save-state", "--load-state"]);
@@ -119,6 +127,8 @@ interface Args {
   initrd?: string;
   append?: string;
   serial: string;
+  sandbox?: string[];
+  exportDir?: string;
 }
 
 class UsageError extends Error {}
@@ -237,6 +247,8 @@ function parseArgs(argv: string[]): Args {
       case "--stats": a.stats = true; break;
       case "--deterministic": a.deterministic = true; break;
       case "--no-jit": a.noJit = true; break;
+      case "--sandbox": (a.sandbox ??= []).push(value()); break;
+      case "--export": a.exportDir = value(); break;
       case "--help": case "-h": throw new UsageError("");
       default:
         if (LATER.has(flag)) throw new UsageError(`${flag} is not available yet in this version of tab86`);
@@ -251,6 +263,7 @@ function parseArgs(argv: string[]): Args {
     if (s) throw new UsageError(`--save-overlay ${s.drive}=${s.file} and --persist: with --persist the changes go into the image file, there is no overlay to save`);
   }
   if ((a.initrd !== undefined || a.append !== undefined) && a.kernel === undefined) throw new UsageError(`${a.initrd !== undefined ? "--initrd" : "--append"} needs --kernel`);
+  if (a.exportDir !== undefined && a.sandbox === undefined) throw new UsageError("--export needs --sandbox (it writes out what the guest put on the sandbox's export disk)");
   if (a.kernel !== undefined && a.boot) throw new UsageError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
   // with steps, --until is the last one
   if (a.steps.length && a.until) a.steps.push({ kind: "expect", re: a.until, where: "--until" });
@@ -308,7 +321,16 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const noImage = [args.fda, args.fdb, args.hda, args.hdb, args.cdrom, args.kernel, args.bios].every((v) => v === undefined);
-  if (noImage) {
+  if (args.sandbox && args.kernel === undefined) {
+    // the default Linux with the sandbox's tools (a second initrd archive)
+    try {
+      const linux = await defaultLinux();
+      args.kernel = linux.kernel; args.initrd = `${linux.initrd},${linux.tools}`; args.append = linux.append;
+    } catch (e) {
+      out(2, `tab86: --sandbox: the default Linux could not be built: ${(e as Error).message}\n`);
+      return 2;
+    }
+  } else if (noImage) {
     // the default machine: the Linux that `npm run images` builds, on the serial console
     try {
       const linux = await defaultLinux();
@@ -328,6 +350,7 @@ export async function main(argv: string[]): Promise<number> {
       // TAB86_CORE=debug runs the core built with assertions and names (for emulator bugs)
       debugCore: process.env.TAB86_CORE === "debug",
       jit: args.noJit ? "off" : undefined,
+      sandbox: args.sandbox,
     });
   } catch (e) {
     if (e instanceof ConfigError) { out(2, `tab86: ${e.message}\n`); return 2; }
@@ -414,6 +437,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   serial.close();
   if (machine.diskStats.lastError) out(2, `tab86: ${machine.diskStats.errors} disk request(s) failed; the last: ${machine.diskStats.lastError}\n`);
+  const exportFailed = args.exportDir !== undefined && !exportFiles(machine, args.exportDir);
   if (!(await writeDisks(machine, args))) return 2;
   if (args.screen) out(1, machine.screenText() + "\n");
   if (args.screenshot !== undefined) {
@@ -476,7 +500,8 @@ export async function main(argv: string[]): Promise<number> {
       ...machine.jitStats(),
     }) + "\n");
   }
-  return status;
+  // (exportFiles said what went wrong)
+  return exportFailed && status === 0 ? 2 : status;
 }
 
 // The last lines of serial output for a failure message, control sequences removed.
@@ -529,10 +554,35 @@ function openSerial(dest: string): Serial | null {
 
 // The default Linux (tools/images/build.mjs builds it from Debian's packages when missing or
 // out of date; a second or so when it is up to date).
-async function defaultLinux(): Promise<{ kernel: string; initrd: string; append: string }> {
+async function defaultLinux(): Promise<{ kernel: string; initrd: string; tools: string; append: string }> {
   const root = fileURLToPath(new URL("../../", import.meta.url));
   const builder = pathToFileURL(join(root, "tools/images/build.mjs")).href;
   const { ensureImages, IMAGES } = await import(builder) as { ensureImages: () => { kernel: { cmdline: string } }; IMAGES: string };
   const manifest = ensureImages();
-  return { kernel: join(IMAGES, "linux/vmlinuz"), initrd: join(IMAGES, "linux/initrd.img"), append: manifest.kernel.cmdline };
+  return { kernel: join(IMAGES, "linux/vmlinuz"), initrd: join(IMAGES, "linux/initrd.img"), tools: join(IMAGES, "linux/tools.img"), append: manifest.kernel.cmdline };
+}
+
+// --export DIR: the files the guest left on the sandbox's export disk (IDE primary slave), read
+// with the bounds-checked FAT reader; their paths cannot leave DIR (host/fatread.ts keeps
+// names to one path component each), and nothing there is overwritten.
+function exportFiles(machine: Machine, dir: string): boolean {
+  const disk = machine.disk(1);
+  if (!disk) return true;
+  const image = new Uint8Array(disk.size);
+  disk.read(0, image);
+  let files;
+  try { files = readExport(image); } catch (e) { out(2, `tab86: --export: ${(e as Error).message}\n`); return false; }
+  if (files.length === 0) { out(2, "tab86: --export: the guest put nothing on the export disk\n"); return true; }
+  try {
+    for (const f of files) {
+      const path = join(dir, ...f.path.split("/"));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, f.data, { flag: "wx" });
+    }
+  } catch (e) {
+    out(2, `tab86: --export ${dir}: ${(e as Error).message}\n`);
+    return false;
+  }
+  out(2, `tab86: --export: ${files.length} file(s) written to ${dir}: ${files.map((f) => f.path).join(", ")}\n`);
+  return true;
 }

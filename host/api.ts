@@ -9,7 +9,8 @@
 //
 // buildMachine() is also how the command turns its flags into a machine, so both check their
 // input the same way (DESIGN.md principle 11). Node-only: it reads files and makes streams.
-import { writeFileSync } from "node:fs";
+import { writeFileSync, readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { PassThrough, Readable } from "node:stream";
 import { Machine, ConfigError } from "./machine.js";
@@ -17,6 +18,8 @@ import { createNodeMachine, readImage, defaultBiosPath, openDiskImage } from "./
 import { BlockDevice, Overlay, MemoryDisk } from "./blockdev.js";
 import { DiskName, openImage, imageBytes, stackOverlayFiles, isUrl } from "./disks.js";
 import type { HttpDiskOptions } from "./httpdisk.js";
+import { sandboxDisk, exportDisk, sandboxAppend, SandboxError, MAX_FILES, MAX_BYTES } from "./sandbox.js";
+import type { FatFile } from "./fatimage.js";
 import { loadKernel } from "./kernel.js";
 import { elToritoProblemAsync } from "./eltorito.js";
 import { encodePng } from "./png.js";
@@ -76,6 +79,11 @@ export interface MachineConfig {
   debugCore?: boolean;
   /** the JIT: "on" (default), "off" (--no-jit) or "force" (compile every block at once) */
   jit?: "on" | "off" | "force";
+  /** the sandbox (docs/sandbox.md): these files, and the files in these folders, on a FAT disk
+   * labelled SANDBOX at the primary master, an empty one labelled EXPORT at the primary slave
+   * (Machine.disk(1)), and tab86.sandbox on the kernel command line. Needs a kernel and the
+   * sandbox's initrds (images/linux/initrd.img,tools.img); not with hda or hdb. */
+  sandbox?: string[];
 }
 
 // Floppy formats by image size (the same list as devices/fdc.ts)
@@ -107,6 +115,10 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   }
   if ((cfg.initrd !== undefined || cfg.append !== undefined) && cfg.kernel === undefined) throw new ConfigError(`${cfg.initrd !== undefined ? "--initrd" : "--append"} needs --kernel`);
   if (cfg.kernel !== undefined && cfg.boot) throw new ConfigError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
+  if (cfg.sandbox !== undefined) {
+    if (cfg.hda !== undefined || cfg.hdb !== undefined) throw new ConfigError("--sandbox puts its two disks on the primary IDE channel: leave out --hda and --hdb");
+    if (cfg.kernel === undefined) throw new ConfigError("--sandbox boots Linux: give --kernel and --initrd (the command does, with the default Linux)");
+  }
   const boot = cfg.boot ? bootOrder(cfg.boot) : 0;
   const rom = cfg.bios !== undefined ? bytesOf(cfg.bios, "--bios") : readImage(defaultBiosPath(), "built-in BIOS");
   const fda = cfg.fda !== undefined ? await floppyImage(cfg.fda, "--fda", cfg.overlays?.fda ?? []) : undefined;
@@ -122,6 +134,12 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   if (cfg.hdb !== undefined) machine.attachDisk(1, "hd", await hardDisk(cfg, cfg.hdb, "hdb"), `--hdb ${cfg.hdb}`);
   const cd = cfg.cdrom !== undefined ? stackOverlayFiles(await openImage(cfg.cdrom, "--cdrom", cfg.http), cfg.overlays?.cdrom ?? [], `--cdrom ${cfg.cdrom}`) : undefined;
   if (cd) machine.attachDisk(2, "cd", cd, `--cdrom ${cfg.cdrom}`);
+  if (cfg.sandbox !== undefined) {
+    let disk;
+    try { disk = sandboxDisk(sandboxFiles(cfg.sandbox)); } catch (e) { throw e instanceof SandboxError ? new ConfigError(`--sandbox: ${e.message}`) : e; }
+    machine.attachDisk(0, "hd", new MemoryDisk(disk.image, true), "the sandbox disk");
+    machine.attachDisk(1, "hd", new MemoryDisk(exportDisk()), "the export disk");
+  }
   if (boot) machine.w32(S.BIOS_BOOT_ORDER, boot);
   if (boot === 4 && cd) {
     // booting only from the CD: say now if it cannot work
@@ -132,7 +150,8 @@ export async function buildMachine(cfg: MachineConfig): Promise<Machine> {
   if (cfg.kernel !== undefined) {
     const initrd = cfg.initrd === undefined ? undefined : (Array.isArray(cfg.initrd) ? cfg.initrd : cfg.initrd.split(",")).map((f) => ({ name: f, data: readImage(f, "--initrd") }));
     const name = typeof cfg.kernel === "string" ? cfg.kernel : "(bytes)";
-    loadKernel(machine, { kernel: bytesOf(cfg.kernel, "--kernel"), name, initrd, append: cfg.append });
+    const append = cfg.sandbox !== undefined ? sandboxAppend(cfg.append ?? "") : cfg.append;
+    loadKernel(machine, { kernel: bytesOf(cfg.kernel, "--kernel"), name, initrd, append });
   }
   if (cfg.exitPort !== undefined) machine.setExitPort(cfg.exitPort);
   for (const p of cfg.tracePorts ?? []) machine.tracePort(p);
@@ -159,6 +178,28 @@ async function hardDisk(cfg: MachineConfig, spec: string, name: "hda" | "hdb"): 
     return openDiskImage(spec, flag, true);
   }
   return new Overlay(stackOverlayFiles(await openImage(spec, flag, cfg.http), overlays, `${flag} ${spec}`));
+}
+
+/** The files for a sandbox: each file by its name, each folder's files (all levels) under the
+ * folder's name. */
+export function sandboxFiles(paths: string[]): FatFile[] {
+  const files: FatFile[] = [];
+  let total = 0;
+  const add = (path: string, name: string, depth: number) => {
+    let st;
+    try { st = statSync(path); } catch (e) { throw new ConfigError(`--sandbox ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message}`); }
+    if (st.isDirectory()) {
+      if (depth > 32) throw new ConfigError(`--sandbox ${path}: folders nested more than 32 deep`);
+      for (const e of readdirSync(path).sort()) add(join(path, e), `${name}/${e}`, depth + 1);
+    } else if (st.isFile()) {
+      if (files.length >= MAX_FILES) throw new ConfigError(`--sandbox: more than ${MAX_FILES} files; the sandbox takes at most ${MAX_FILES} at once`);
+      // say so before reading gigabytes
+      if ((total += st.size) > MAX_BYTES) throw new ConfigError(`--sandbox: more than ${MAX_BYTES >> 20} MiB of files (at ${path}); the sandbox takes at most ${MAX_BYTES >> 20} MiB in all`);
+      files.push({ path: name, data: readImage(path, "--sandbox"), mtime: st.mtime });
+    } else throw new ConfigError(`--sandbox ${path}: not a file or folder`);
+  };
+  for (const p of paths) add(p, basename(p.replace(/\/+$/, "")) || p, 0);
+  return files;
 }
 
 /** The display as a PNG file's bytes (text or graphics mode, at the mode's resolution). */

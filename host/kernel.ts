@@ -102,13 +102,14 @@ function loadLinux(m: Machine, opts: KernelOptions): void {
   dv.setUint16(0x224, HEAP_END - 0x200, true); // heap_end_ptr
   dv.setUint32(0x228, CMDLINE, true); // cmd_line_ptr
   if (opts.initrd && opts.initrd.length > 0) {
-    if (opts.initrd.length > 1) throw new ConfigError(`--initrd: a Linux kernel takes one initrd, got ${opts.initrd.length}`);
-    const rd = opts.initrd[0].data;
+    // several: one after the other, as GRUB loads them; the kernel unpacks each archive in turn
+    const rd = opts.initrd.length === 1 ? opts.initrd[0].data : joinInitrds(opts.initrd.map((r) => r.data));
     // highest page-aligned place below the kernel's limit and the end of RAM, above the kernel
     const max = Math.min(u32(k, 0x22c) + 1, memSize);
     const addr = Math.floor((max - rd.length) / 4096) * 4096;
-    if (addr < kernelEnd) throw new ConfigError(`--initrd ${opts.initrd[0].name}: ${rd.length} bytes do not fit beside the kernel in ${memSize >> 20} MiB of RAM (--mem)`);
-    ramWrite(m, addr, rd, `--initrd ${opts.initrd[0].name}`);
+    const rdName = opts.initrd.map((r) => r.name).join(",");
+    if (addr < kernelEnd) throw new ConfigError(`--initrd ${rdName}: ${rd.length} bytes do not fit beside the kernel in ${memSize >> 20} MiB of RAM (--mem)`);
+    ramWrite(m, addr, rd, `--initrd ${rdName}`);
     dv.setUint32(0x218, addr, true);
     dv.setUint32(0x21c, rd.length, true);
   }
@@ -219,4 +220,16 @@ function loadMultiboot(m: Machine, opts: KernelOptions): void {
   m.w32(S.BIOS_KERNEL + 4, entry);
   m.w32(S.BIOS_KERNEL + 8, MB_INFO);
   m.w32(S.BIOS_KERNEL + 12, MB_INFO + 0x60);
+}
+
+/** One initramfs from several archives (--initrd A,B): the kernel unpacks them one after the
+ * other (Documentation/driver-api/early-userspace/buffer-format.rst), each 4-byte aligned, the
+ * zero bytes between them skipped. */
+export function joinInitrds(parts: Uint8Array[]): Uint8Array {
+  const at: number[] = [];
+  let n = 0;
+  for (const p of parts) { at.push(n); n = Math.ceil((n + p.length) / 4) * 4; }
+  const out = new Uint8Array(n);
+  parts.forEach((p, i) => out.set(p, at[i]));
+  return out;
 }

@@ -4,7 +4,7 @@
 // Node's own zlib.deflateSync; a browser can pass CompressionStream's output or any deflate).
 // Scan lines use filter 0 (None) except where Sub is smaller by a simple estimate: the
 // absolute sum of the filtered bytes (the PNG specification's suggested heuristic, §12.8).
-import { crc32 } from "./crc32.js";
+import { crc32Of } from "./crc32.js";
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
@@ -12,7 +12,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   dv.setUint32(0, data.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
-  dv.setUint32(8 + data.length, (crc32(out.subarray(4, 8 + data.length)) ^ 0xffffffff) >>> 0);
+  dv.setUint32(8 + data.length, crc32Of(out.subarray(4, 8 + data.length)));
   return out;
 }
 

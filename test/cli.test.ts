@@ -136,6 +136,9 @@ describe("tab86 command", () => {
       ["kernel and boot order", ["--kernel", "x", "--boot", "c"], /^tab86: --boot and --kernel: the kernel is started instead of booting a device; give one of them$/m],
       ["hard disk image missing", ["--hda", "/nonexistent/c.img"], /^tab86: --hda \/nonexistent\/c.img: no such file$/m],
       ["CD image missing", ["--cdrom", "/nonexistent/d.iso"], /^tab86: --cdrom \/nonexistent\/d.iso: no such file$/m],
+      ["export without a sandbox", ["--export", "/tmp/out"], /^tab86: --export needs --sandbox/m],
+      ["sandbox file missing", ["--sandbox", "/nonexistent/f.exe"], /^tab86: --sandbox \/nonexistent\/f.exe: no such file or folder$/m],
+      ["sandbox and a hard disk", ["--sandbox", "/tmp", "--hda", "x.img"], /^tab86: --sandbox puts its two disks on the primary IDE channel: leave out --hda and --hdb$/m],
     ];
     for (const [what, args, msg] of cases) {
       it(what, () => {

@@ -114,6 +114,22 @@ describe("Linux images (npm run images)", () => {
     }
   });
 
+  it("the sandbox's tools archive: file(1), its loader and libraries, the magic database; /init mounts the sandbox", () => {
+    const m = manifest() as unknown as { tools: { programs: string[]; files: { path: string; size?: number; link?: string }[] } };
+    const files = cpio(gunzipSync(need("linux/tools.img")));
+    for (const f of m.tools.files) {
+      expect(files.has(f.path), f.path).toBe(true);
+      if (f.link) expect(files.get(f.path)!.mode & 0o170000, f.path).toBe(0o120000);
+      else expect(files.get(f.path)!.data.length, f.path).toBe(f.size);
+    }
+    for (const p of ["usr/bin/file", "lib/ld-linux.so.2", "lib/i386-linux-gnu/libc.so.6", "usr/lib/i386-linux-gnu/libmagic.so.1", "usr/lib/file/magic.mgc", "usr/share/misc/magic.mgc"]) expect(files.has(p), p).toBe(true);
+    expect(files.get("usr/bin/file")!.mode & 0o111).toBeTruthy();
+    expect(m.tools.programs).toEqual(expect.arrayContaining(["file", "strings", "xxd", "hexdump", "unzip", "sha256sum", "vi"]));
+    const initrd = cpio(gunzipSync(need("linux/initrd.img")));
+    expect(initrd.get("init")!.data.toString()).toContain("grep -qw tab86.sandbox /proc/cmdline && /sbin/tab86-sandbox");
+    expect(initrd.get("sbin/tab86-sandbox")!.data.toString()).toMatch(/findfs LABEL=SANDBOX[\s\S]*mount -t vfat -o ro,iocharset=utf8/);
+  });
+
   it("the hard disk: MBR with an active FAT16 partition holding syslinux, and ext2 with the test files", () => {
     const m = manifest();
     const hd = need("linux-hd.img");

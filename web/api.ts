@@ -8,10 +8,12 @@
 //   m.sendKeys("dir{Enter}"); const text = await m.screenText();
 import wasmUrl from "../build/tab86.wasm?url";
 import biosUrl from "../bios/rom/bios.bin?url";
-import type { ToWorker, FromWorker, MachineConfig, MachineState, Status, ImageFile } from "./protocol.js";
+import type { ToWorker, FromWorker, MachineConfig, MachineState, Status, ImageFile, SandboxFile, Query, ExportDrive } from "./protocol.js";
+import type { FatEntry } from "../host/fatread.js";
+import { MAX_FILES, MAX_BYTES } from "../host/sandbox.js";
 import { detectImage, ImageError, ImageKind } from "./images.js";
 
-export type { MachineConfig, MachineState, Status, ImageFile, ImageKind };
+export type { MachineConfig, MachineState, Status, ImageFile, ImageKind, SandboxFile, FatEntry };
 export { ImageError };
 
 /** The kernel command line of the default Linux (tools/images/build.mjs CMDLINE). */
@@ -44,6 +46,31 @@ export class Tab86 extends EventTarget {
   static defaultLinux(base = document.baseURI, memMiB = 128): MachineConfig {
     const url = (p: string) => new URL(`images/linux/${p}`, base).href;
     return { memMiB, kernel: { name: "vmlinuz", url: url("vmlinuz") }, initrd: { name: "initrd.img", url: url("initrd.img") }, append: LINUX_APPEND };
+  }
+
+  /** A sandbox (docs/sandbox.md): the default Linux with its inspection tools, no network,
+   * these files read-only at /mnt/sandbox and an empty export disk at /mnt/export. Too many
+   * or too big files are an ImageError that says which limit. */
+  static sandboxConfig(files: SandboxFile[], base = document.baseURI, memMiB = 128): MachineConfig {
+    if (files.length === 0) throw new ImageError("no files: choose or drop at least one file to open in the sandbox");
+    if (files.length > MAX_FILES) throw new ImageError(`${files.length} files: the sandbox takes at most ${MAX_FILES} at once`);
+    const total = files.reduce((n, f) => n + f.bytes.length, 0);
+    if (total > MAX_BYTES) throw new ImageError(`${(total / 1048576).toFixed(0)} MiB of files: the sandbox takes at most ${MAX_BYTES / 1048576} MiB in all`);
+    const linux = Tab86.defaultLinux(base, memMiB);
+    const tools = { name: "tools.img", url: new URL("images/linux/tools.img", base).href };
+    return { ...linux, initrds: [tools], persist: false, sandbox: { files } };
+  }
+
+  /** Read Files for the sandbox (a picker, a drop; a folder's files keep their paths). */
+  static async readSandboxFiles(files: Iterable<File>): Promise<SandboxFile[]> {
+    const list = [...files];
+    if (list.length > MAX_FILES) throw new ImageError(`${list.length} files: the sandbox takes at most ${MAX_FILES} at once`);
+    const total = list.reduce((n, f) => n + f.size, 0);
+    if (total > MAX_BYTES) {
+      const big = list.reduce((a, b) => (b.size > a.size ? b : a));
+      throw new ImageError(`${(total / 1048576).toFixed(0)} MiB of files: the sandbox takes at most ${MAX_BYTES / 1048576} MiB in all (the biggest, ${big.name}, is ${(big.size / 1048576).toFixed(1)} MiB)`);
+    }
+    return Promise.all(list.map(async (f) => ({ path: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()), mtime: f.lastModified })));
   }
 
   /** Read a File (picker, drag-and-drop). */
@@ -115,8 +142,11 @@ export class Tab86 extends EventTarget {
   screenText(): Promise<string> { return this.query("screenText") as Promise<string>; }
   /** The whole picture as RGBA. */
   screenshot(): Promise<{ width: number; height: number; data: Uint8Array }> { return this.query("screenshot") as Promise<{ width: number; height: number; data: Uint8Array }>; }
-  /** The disk as the guest has changed it (A: or the hard disk). */
-  exportDisk(drive: "fda" | "hda"): Promise<Uint8Array> { return this.query("export", drive) as Promise<Uint8Array>; }
+  /** The disk as the guest has changed it (A:, the hard disk, or the sandbox's export disk). */
+  exportDisk(drive: ExportDrive): Promise<Uint8Array> { return this.query("export", drive) as Promise<Uint8Array>; }
+  /** The files the guest put on the sandbox's export disk (read by the bounds-checked FAT
+   * reader in the worker). */
+  exportFiles(): Promise<FatEntry[]> { return this.query("exportFiles") as Promise<FatEntry[]>; }
   /** Forget the guest's stored changes to its disks and start again from the original images. */
   async resetDisks(): Promise<void> {
     await this.query("discard");
@@ -127,7 +157,7 @@ export class Tab86 extends EventTarget {
 
   private send(msg: ToWorker): void { this.worker.postMessage(msg); }
 
-  private query(what: "screenText" | "screenshot" | "export" | "discard", drive?: "fda" | "hda"): Promise<unknown> {
+  private query(what: Query, drive?: ExportDrive): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

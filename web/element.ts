@@ -10,7 +10,8 @@
 // IndexedDB). Methods and events: see docs/web.md.
 import xtermCss from "@xterm/xterm/css/xterm.css?inline";
 import type { Terminal } from "@xterm/xterm";
-import { Tab86, ImageFile, MachineConfig, ImageError } from "./api.js";
+import { Tab86, ImageFile, MachineConfig, ImageError, FatEntry } from "./api.js";
+import type { ExportDrive } from "./protocol.js";
 import { KeyState } from "./keyboard.js";
 import { fitScreen, ScaleMode } from "./display.js";
 import { attachConsole, consoleText } from "./console.js";
@@ -124,7 +125,9 @@ export class Tab86Element extends HTMLElement {
   serialWrite(data: string | Uint8Array): void { this.machine.serialWrite(data); }
   screenText(): Promise<string> { return this.machine.screenText(); }
   screenshot() { return this.machine.screenshot(); }
-  exportDisk(drive: "fda" | "hda") { return this.machine.exportDisk(drive); }
+  exportDisk(drive: ExportDrive) { return this.machine.exportDisk(drive); }
+  /** The files on the sandbox's export disk. */
+  exportFiles(): Promise<FatEntry[]> { return this.machine.exportFiles(); }
   resetDisks(): Promise<void> { return this.machine.resetDisks(); }
   /** The serial console's text (with the console attribute). */
   consoleText(): string { return this.term ? consoleText(this.term) : ""; }
@@ -191,14 +194,18 @@ export class Tab86Element extends HTMLElement {
     c.addEventListener("mouseup", (e) => mouse(e));
     c.addEventListener("wheel", (e) => { if (locked()) { e.preventDefault(); mouse(e, Math.sign(e.deltaY)); } }, { passive: false });
     c.addEventListener("contextmenu", (e) => { if (locked()) e.preventDefault(); });
-    // drag and drop an image onto the screen: boot it
+    // drag and drop an image onto the screen: boot it, unless a "files" listener takes the
+    // files (the app page asks whether to boot or to open them in the sandbox)
     this.screen.addEventListener("dragover", (e) => { e.preventDefault(); this.screen.classList.add("drop"); });
     this.screen.addEventListener("dragleave", () => this.screen.classList.remove("drop"));
     this.screen.addEventListener("drop", (e) => {
       e.preventDefault();
+      e.stopPropagation();
       this.screen.classList.remove("drop");
-      const file = e.dataTransfer?.files[0];
-      if (file) this.load(file).catch(() => {});
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (!files.length) return;
+      if (!this.dispatchEvent(new CustomEvent("files", { detail: { files }, cancelable: true }))) return;
+      this.load(files[0]).catch(() => {});
     });
   }
 }

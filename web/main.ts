@@ -2,7 +2,9 @@
 // the running machine's controls and a status bar. Starts the default Linux unless the URL
 // says otherwise: ?src=URL boots that image, ?autostart=0 waits for the user.
 import "./element.js";
+import { Tab86 } from "./api.js";
 import { SPECIAL_KEYS } from "./keyboard.js";
+import { zip } from "../host/zip.js";
 import type { Tab86Element } from "./element.js";
 import type { Status } from "./protocol.js";
 
@@ -80,22 +82,98 @@ for (const [id, drive] of [["floppy", "fda"], ["cd", "cdrom"]] as const) {
   });
 }
 
+function download(bytes: Uint8Array, name: string): void {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
 $("export").addEventListener("click", async () => {
   const c = machine.machine.config;
+  if (c?.sandbox) return $("sb-export-img").click();
   const drive = c?.hda ? "hda" : c?.fda ? "fda" : undefined;
   if (!drive) return say("This machine has no disk to export (the default Linux runs from memory).");
   try {
-    const bytes = await machine.exportDisk(drive);
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
-    a.download = (drive === "hda" ? c!.hda!.name : c!.fda!.name).replace(/(\.\w+)?$/, "-changed$1");
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    download(await machine.exportDisk(drive), (drive === "hda" ? c!.hda!.name : c!.fda!.name).replace(/(\.\w+)?$/, "-changed$1"));
   } catch (e) { fail(e); }
 });
 $("discard").addEventListener("click", () => {
   if (!confirm("Forget every change the machine made to its disks and restart from the original image?")) return;
   machine.resetDisks().then(() => say("The disks are back to the original images."), fail);
+});
+
+// The sandbox (docs/sandbox.md): files in a throwaway Linux without network, a bar with
+// Revert (a fresh machine with the same files) and Export (what the guest put in /mnt/export).
+const sandboxBar = $("sandboxbar"), sbInfo = $("sb-info");
+
+async function openSandbox(files: File[]): Promise<void> {
+  const what = files.length === 1 ? files[0].name : `${files.length} files`;
+  const progress = `Opening ${what} in the sandbox…`;
+  say(progress);
+  try {
+    const list = await Tab86.readSandboxFiles(files);
+    const config = Tab86.sandboxConfig(list, document.baseURI, Math.max(128, Number(mem.value)));
+    sbInfo.textContent = `${what} read-only at /mnt/sandbox; copy what you want to take out to /mnt/export. Tools: file, strings, hexdump -C, xxd, unzip, sha256sum, vi.`;
+    await machine.start(config);
+    done(progress)();
+    machine.focus();
+  } catch (e) { fail(e); }
+}
+
+$<HTMLInputElement>("sandbox-files").addEventListener("change", (e) => {
+  const input = e.target as HTMLInputElement;
+  const files = [...(input.files ?? [])];
+  input.value = "";
+  if (files.length) void openSandbox(files);
+});
+machine.addEventListener("state", (e) => {
+  if ((e as CustomEvent).detail.state === "loading") sandboxBar.hidden = !machine.machine.config?.sandbox;
+});
+$("sb-revert").addEventListener("click", () => {
+  say("Reverting: the machine is thrown away and a clean one boots with the same files…");
+  machine.restart().then(done("Reverting: the machine is thrown away and a clean one boots with the same files…"), fail);
+});
+// a name from the guest as a download's name: one path component, no characters file systems refuse
+const safeName = (path: string) => path.split("/").pop()!.replace(/[\x00-\x1f\x7f<>:"\\|?*]/g, "_").slice(0, 200) || "export.bin";
+$("sb-export").addEventListener("click", async () => {
+  try {
+    const files = await machine.exportFiles();
+    if (!files.length) return say("The export disk is empty: in the sandbox, copy files to /mnt/export first.");
+    if (files.length === 1) download(files[0].data, safeName(files[0].path));
+    else download(zip(files), "sandbox-export.zip");
+    say(`Exported ${files.length === 1 ? files[0].path : `${files.length} files as sandbox-export.zip`}.`);
+  } catch (e) { fail(e); }
+});
+$("sb-export-img").addEventListener("click", () => machine.exportDisk("export").then((b) => download(b, "sandbox-export.img"), fail));
+
+// Files dropped on the screen or anywhere on the page: boot it, or open them in the sandbox.
+const dropDlg = $<HTMLDialogElement>("dropdlg");
+let dropped: File[] = [];
+function askDrop(files: File[]): void {
+  dropped = files;
+  $("dropnames").textContent = files.length === 1 ? files[0].name : `${files.length} files`;
+  $<HTMLButtonElement>("dropboot").disabled = files.length !== 1;
+  dropDlg.showModal();
+}
+dropDlg.addEventListener("close", () => {
+  const files = dropped;
+  dropped = [];
+  if (dropDlg.returnValue === "sandbox") void openSandbox(files);
+  else if (dropDlg.returnValue === "boot" && files.length === 1) {
+    const progress = `Starting ${files[0].name}…`;
+    say(progress);
+    machine.load(files[0], opts()).then(() => { done(progress)(); machine.focus(); }, fail);
+  }
+  dropDlg.returnValue = "";
+});
+machine.addEventListener("files", (e) => { e.preventDefault(); askDrop((e as CustomEvent<{ files: File[] }>).detail.files); });
+document.addEventListener("dragover", (e) => e.preventDefault());
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  const files = [...(e.dataTransfer?.files ?? [])];
+  if (files.length) askDrop(files);
 });
 
 $<HTMLInputElement>("integer").addEventListener("change", (e) => machine.setAttribute("scale", (e.target as HTMLInputElement).checked ? "integer" : "aspect"));

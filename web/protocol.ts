@@ -14,10 +14,19 @@ export interface MachineConfig {
   /** direct kernel boot (Linux bzImage or multiboot) */
   kernel?: ImageFile;
   initrd?: ImageFile;
+  /** more initramfs archives, unpacked after initrd (the sandbox's tools) */
+  initrds?: ImageFile[];
   append?: string;
   /** keep the guest's disk writes in IndexedDB (copy-on-write over the original) */
   persist?: boolean;
+  /** the sandbox (docs/sandbox.md): these files on a read-only FAT disk labelled SANDBOX at the
+   * primary master, an empty EXPORT disk at the primary slave, tab86.sandbox on the command
+   * line; never persisted */
+  sandbox?: { files: SandboxFile[] };
 }
+
+/** A file for the sandbox: its path (folders separated by "/"), bytes, modification time (ms). */
+export interface SandboxFile { path: string; bytes: Uint8Array; mtime?: number }
 
 export type MachineState = "stopped" | "loading" | "running" | "paused" | "halted" | "error";
 
@@ -39,7 +48,11 @@ export type ToWorker =
   | { t: "serial"; bytes: Uint8Array }
   | { t: "pause" } | { t: "resume" } | { t: "stop" }
   | { t: "insert"; drive: "fda" | "cdrom"; image: ImageFile | null }
-  | { t: "query"; id: number; what: "screenText" | "screenshot" | "export" | "discard"; drive?: "fda" | "hda" };
+  | { t: "query"; id: number; what: Query; drive?: ExportDrive };
+
+export type Query = "screenText" | "screenshot" | "export" | "discard" | "exportFiles";
+/** "export": the sandbox's export disk */
+export type ExportDrive = "fda" | "hda" | "export";
 
 export type FromWorker =
   | { t: "state"; state: MachineState; message?: string }

@@ -9,6 +9,7 @@ import { MemoryDisk, BlockDevice } from "../host/blockdev.js";
 import { loadKernel } from "../host/kernel.js";
 import { parseKeys } from "../host/keys.js";
 import { elToritoProblem } from "../host/eltorito.js";
+import { sandboxDisk, exportDisk, readExport, sandboxAppend, SandboxError } from "../host/sandbox.js";
 import * as S from "../core-as/state.js";
 import { pasteKeys } from "./paste.js";
 import { StoredOverlay, diskId, loadFloppy, saveFloppy, forget } from "./storage.js";
@@ -26,6 +27,8 @@ interface Session {
   config: MachineConfig;
   state: MachineState;
   hd?: StoredOverlay | BlockDevice;
+  /** the sandbox's export disk */
+  exportDisk?: MemoryDisk;
   floppyId?: string;
   floppySaved?: Uint8Array;
   typing: number[][];
@@ -50,12 +53,23 @@ function setState(s: Session, state: MachineState, message?: string): void {
   post({ t: "state", state, message });
 }
 
-async function bytesOf(img: ImageFile): Promise<Uint8Array> {
+// Kernels and initrds fetched by URL are kept for the next start (the default Linux, again for
+// each Restart or sandbox Revert); they are copied into guest RAM, never changed in place.
+const bootFiles = new Map<string, Promise<Uint8Array>>();
+
+async function bytesOf(img: ImageFile, keep = false): Promise<Uint8Array> {
   if (img.bytes) return img.bytes;
   if (!img.url) throw new ConfigError(`${img.name}: no data`);
-  const r = await fetch(img.url);
-  if (!r.ok) throw new ConfigError(`${img.url}: ${r.status} ${r.statusText}`);
-  return new Uint8Array(await r.arrayBuffer());
+  const url = img.url;
+  const get = async () => {
+    const r = await fetch(url);
+    if (!r.ok) throw new ConfigError(`${url}: ${r.status} ${r.statusText}`);
+    return new Uint8Array(await r.arrayBuffer());
+  };
+  if (!keep) return get();
+  let p = bootFiles.get(url);
+  if (!p) { p = get(); bootFiles.set(url, p); p.catch(() => bootFiles.delete(url)); }
+  return p;
 }
 
 function bootOrder(letters: string): number {
@@ -78,6 +92,15 @@ async function start(msg: Extract<ToWorker, { t: "start" }>): Promise<void> {
     const rom = new Uint8Array(await (await fetch(msg.biosUrl)).arrayBuffer());
     m = await Machine.create(await coreModule, { memMiB: c.memMiB, rom, stopOnTripleFault: false });
     s = { m, config: c, state: "loading", typing: [], serialIn: [], pausedMs: 0, pausedAt: 0 };
+    if (c.sandbox) {
+      // a throwaway machine: the files read-only, an empty export disk, nothing stored
+      if (!c.kernel) throw new ConfigError("the sandbox boots Linux: no kernel given");
+      c.persist = false;
+      const disk = sandboxDisk(c.sandbox.files.map((f) => ({ path: f.path, data: f.bytes, mtime: f.mtime !== undefined ? new Date(f.mtime) : undefined })));
+      m.attachDisk(0, "hd", new MemoryDisk(disk.image, true), "the sandbox disk");
+      s.exportDisk = new MemoryDisk(exportDisk());
+      m.attachDisk(1, "hd", s.exportDisk, "the export disk");
+    }
     if (c.fda) {
       let bytes = await bytesOf(c.fda);
       if (c.persist) {
@@ -105,12 +128,14 @@ async function start(msg: Extract<ToWorker, { t: "start" }>): Promise<void> {
       if (why) throw new ConfigError(`${c.cdrom!.name}: not bootable: ${why}`);
     }
     if (c.kernel) {
-      const initrd = c.initrd ? [{ name: c.initrd.name, data: await bytesOf(c.initrd) }] : undefined;
-      loadKernel(m, { kernel: await bytesOf(c.kernel), name: c.kernel.name, initrd, append: c.append });
+      const rds = [...(c.initrd ? [c.initrd] : []), ...(c.initrds ?? [])];
+      const initrd = rds.length ? await Promise.all(rds.map(async (r) => ({ name: r.name, data: await bytesOf(r, true) }))) : undefined;
+      const append = c.sandbox ? sandboxAppend(c.append ?? "") : c.append;
+      loadKernel(m, { kernel: await bytesOf(c.kernel, true), name: c.kernel.name, initrd, append });
     }
   } catch (e) {
     if (gen !== generation) return;
-    post({ t: "state", state: "error", message: e instanceof ConfigError ? e.message : `could not start: ${(e as Error).message}` });
+    post({ t: "state", state: "error", message: e instanceof ConfigError || e instanceof SandboxError ? e.message : `could not start: ${(e as Error).message}` });
     return;
   }
   if (gen !== generation) return;
@@ -187,7 +212,7 @@ async function loop(s: Session, gen: number): Promise<void> {
     let reason: number;
     const r0 = performance.now();
     try {
-      reason = m.run(slice);
+      reason = await m.runAsync(slice); // (an HTTP disk is read while the machine waits)
     } catch (e) {
       setState(s, "error", `emulator error: ${(e as Error).message}\n${m.dump()}`);
       return;
@@ -239,7 +264,22 @@ async function query(msg: Extract<ToWorker, { t: "query" }>): Promise<void> {
       const shot = m.screenshot();
       return reply(msg.id, shot, undefined, [shot.data.buffer]);
     }
+    case "exportFiles": {
+      // the files on the sandbox's export disk, read here so the page gets only files
+      if (!s.exportDisk) return reply(msg.id, undefined, "this machine is no sandbox: it has no export disk");
+      try {
+        const files = readExport(s.exportDisk.bytes);
+        return reply(msg.id, files, undefined, files.map((f) => f.data.buffer as ArrayBuffer));
+      } catch (e) {
+        return reply(msg.id, undefined, (e as Error).message);
+      }
+    }
     case "export": {
+      if (msg.drive === "export") {
+        if (!s.exportDisk) return reply(msg.id, undefined, "this machine is no sandbox: it has no export disk");
+        const bytes = s.exportDisk.bytes.slice();
+        return reply(msg.id, bytes, undefined, [bytes.buffer]);
+      }
       if (msg.drive === "fda") {
         const bytes = m.floppyImage(0);
         return bytes.length ? reply(msg.id, bytes, undefined, [bytes.buffer]) : reply(msg.id, undefined, "no floppy in A:");

@@ -171,7 +171,7 @@ describe("disks", () => {
 });
 
 describe("drag and drop", () => {
-  it("boots a floppy image dropped on the screen", async () => {
+  it("boots a floppy image dropped on the screen (Boot it)", async () => {
     const page = await browser.newPage();
     await page.goto(url + "?autostart=0");
     const bytes = [...readFileSync(FREEDOS)];
@@ -181,6 +181,9 @@ describe("drag and drop", () => {
       return d;
     }, bytes);
     await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: dt });
+    // the page asks: boot it, or open it in the sandbox
+    await expect.poll(() => page.locator("#dropnames").textContent(), { timeout: 5000 }).toBe("dropped.img");
+    await page.locator("#dropboot").click();
     await waitText(page, "screen", PROMPT, 90_000);
     await page.close();
   });

@@ -3,7 +3,7 @@
 // root is needed. Two architectures are listed: i386 for the guest, the host's own for the few
 // tools the builder runs (mtools, syslinux's installer).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BuildError } from "./util.mjs";
 
@@ -14,13 +14,17 @@ export class Apt {
     this.debs = join(dir, "debs");
     for (const d of [join(this.lists, "partial"), join(dir, "cache", "archives", "partial"), this.debs]) mkdirSync(d, { recursive: true });
     this.native = hostArch();
+    // An empty status file of our own rather than /dev/null, which is not always the device
+    // (seen in containers: a regular file that other programs' output had landed in).
+    const status = join(dir, "status");
+    writeFileSync(status, "");
     this.opts = [
       `-oAPT::Architecture=${this.native}`,
       `-oAPT::Architectures=${this.native},i386`,
       `-oDir::State::Lists=${this.lists}`,
       `-oDir::Cache=${join(dir, "cache")}`,
       // The host's installed packages are irrelevant to downloading, and reading them could fail.
-      "-oDir::State::status=/dev/null",
+      `-oDir::State::status=${status}`,
       "-qq",
     ];
     // As root apt hands downloads to the _apt user, which cannot write into a private folder.

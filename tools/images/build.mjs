@@ -1,5 +1,6 @@
 // `npm run images`: builds the Linux guest images into images/ from Debian's i386 packages.
 //   images/linux/vmlinuz, images/linux/initrd.img   kernel + initramfs (busybox, modules, /init)
+//   images/linux/tools.img  a second initramfs archive with the sandbox's tools (file + libmagic)
 //   images/linux-hd.img   MBR disk: FAT16 with syslinux + the same system, ext2 with test files
 //   images/linux.iso      El Torito CD (isolinux) with the same system and the test files
 //   images/manifest.json  package versions, modules, sizes and checksums, test file contents
@@ -15,13 +16,14 @@ import { readDeb, unpack } from "./deb.mjs";
 import { buildInitramfs, BANNER } from "./initramfs.mjs";
 import { buildHardDisk, HD } from "./disk.mjs";
 import { buildIso } from "./iso9660.mjs";
+import { buildTools, TOOL_PACKAGES } from "./tools.mjs";
 import { testFiles, describe } from "./fixtures.mjs";
 import { BuildError, log, md5, sha256 } from "./util.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
 export const IMAGES = join(root, "images");
-const OUTPUTS = ["linux/vmlinuz", "linux/initrd.img", "linux-hd.img", "linux.iso"];
+const OUTPUTS = ["linux/vmlinuz", "linux/initrd.img", "linux/tools.img", "linux-hd.img", "linux.iso"];
 // cryptomgr.notests: the kernel's boot-time self-tests of its crypto algorithms (RSA, ECDSA,
 // ECRDSA... test vectors) are about 3 billion instructions, 40% of this kernel's boot on an
 // emulator; the algorithms work the same without them (docs/images.md).
@@ -38,6 +40,8 @@ function packageSpecs(native) {
     // Run on the host while building: the syslinux installer and the mtools it calls.
     { role: "syslinux", name: "syslinux", arch: native },
     { role: "mtools", name: "mtools", arch: native },
+    // The sandbox's file(1) with its libraries and magic database (tools.mjs).
+    ...TOOL_PACKAGES.map((name) => ({ role: `tool:${name}`, name, arch: "i386" })),
   ];
 }
 
@@ -145,6 +149,11 @@ function buildFrom(pkgs, work, t0) {
   log(`initramfs for Linux ${kver}`);
   const initrd = buildInitramfs({ kernel: deb.kernel, busybox: deb.busybox, kver, mtime: epoch });
 
+  log("sandbox tools");
+  const toolFiles = new Map();
+  for (const p of pkgs.filter((x) => x.role.startsWith("tool:"))) for (const [path, f] of readDeb(p.deb)) toolFiles.set(path, f);
+  const inspect = buildTools(toolFiles, epoch);
+
   const tests = testFiles();
   log("hard disk image");
   const hd = buildHardDisk({
@@ -183,6 +192,7 @@ function buildFrom(pkgs, work, t0) {
   };
   put("linux/vmlinuz", vmlinuz);
   put("linux/initrd.img", initrd.data);
+  put("linux/tools.img", inspect.data);
   put("linux-hd.img", hd.data);
   put("linux.iso", iso);
   writeFileSync(join(IMAGES, "linux", "config"), file("kernel", `boot/config-${kver}`).data);
@@ -197,6 +207,7 @@ function buildFrom(pkgs, work, t0) {
     banner: BANNER,
     prompt: "# ",
     modules: initrd.modules,
+    tools: { programs: ["file", "strings", "hexdump", "xxd", "od", "unzip", "sha256sum", "md5sum", "less", "vi"], files: inspect.files },
     outputs,
     hd: { size: HD.size, partitions: hd.partitions, files: describe(tests) },
     iso: { files: describe(tests, "tests/") },

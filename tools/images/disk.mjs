@@ -24,11 +24,13 @@ export function buildHardDisk({ tools, work, files, tests, mbr, epoch }) {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   writeFileSync(p1, Buffer.alloc(HD.p1Sectors * 512));
+  // an empty configuration of our own: /dev/null is not always the device in a container
+  writeFileSync(join(work, "mtoolsrc"), "");
   const env = {
     ...process.env,
     PATH: `${join(tools, "usr/bin")}:${process.env.PATH}`,
     MTOOLS_SKIP_CHECK: "1", // the partition is not a whole number of "cylinders"
-    MTOOLSRC: "/dev/null", // ignore a user's or the host's mtools configuration
+    MTOOLSRC: join(work, "mtoolsrc"), // ignore a user's or the host's mtools configuration
     SOURCE_DATE_EPOCH: String(epoch), // mtools stamps files with this, so builds repeat
   };
   const run = (cmd, args) => {

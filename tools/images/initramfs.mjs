@@ -25,11 +25,44 @@ done
 # From here on only errors reach the consoles, so kernel messages do not land in the
 # middle of a prompt (dmesg still has everything).
 dmesg -n 4
+# The sandbox's disks, when the command line asks for them.
+grep -qw tab86.sandbox /proc/cmdline && /sbin/tab86-sandbox
 # Both consoles get the banner, whichever of them is /dev/console.
 for t in /dev/ttyS0 /dev/tty1; do
   echo "${BANNER} (Linux $(uname -r), $(cat /etc/modules | wc -w) modules)" 2>/dev/null >"$t"
 done
 exec /sbin/init
+`;
+
+// The sandbox (docs/sandbox.md): the page or `tab86 --sandbox` attaches a FAT disk labelled
+// SANDBOX with the user's files and an empty one labelled EXPORT, and puts tab86.sandbox on the
+// command line. The SCSI layer finds disks in the background after modprobe returns, so this
+// waits for them (up to 10 s). The files are mounted read-only; the export disk is mounted
+// with sync, so what the guest writes there is on the disk when the command returns and the
+// page's Export sees it. The hint goes to /run/motd, which every login shell prints.
+const SANDBOX = `#!/bin/sh
+i=0
+while [ $i -lt 50 ]; do
+  src=$(findfs LABEL=SANDBOX 2>/dev/null)
+  out=$(findfs LABEL=EXPORT 2>/dev/null)
+  [ -n "$src" ] && [ -n "$out" ] && break
+  usleep 200000
+  i=$((i + 1))
+done
+mkdir -p /mnt/sandbox /mnt/export
+{
+  if [ -n "$src" ] && mount -t vfat -o ro,iocharset=utf8 "$src" /mnt/sandbox; then
+    echo "Sandbox: the files are in /mnt/sandbox (read-only, $src)."
+  else
+    echo "Sandbox: no disk labelled SANDBOX was found."
+  fi
+  if [ -n "$out" ] && mount -t vfat -o rw,sync,iocharset=utf8 "$out" /mnt/export; then
+    echo "Copy what you want to take out to /mnt/export: the page's Export downloads it."
+  else
+    echo "Sandbox: no disk labelled EXPORT was found."
+  fi
+  echo "No network. Tools: file, strings, hexdump -C, xxd, unzip, sha256sum, vi, less."
+} >/run/motd
 `;
 
 // busybox init: a root shell on each console, started again when it exits. The "-" makes
@@ -45,6 +78,7 @@ const PROFILE = `export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 export PS1='# '
 export HOME=/root
 cd /root
+[ -r /run/motd ] && cat /run/motd
 `;
 
 // Builds the gzip-compressed initramfs. kernel and busybox are the packages' files (readDeb).
@@ -59,6 +93,7 @@ export function buildInitramfs({ kernel, busybox, kver, mtime }) {
   cpio.symlink("bin/sh", "busybox");
   cpio.symlink("sbin/init", "../bin/busybox");
   cpio.file("init", INIT, 0o755);
+  cpio.file("sbin/tab86-sandbox", SANDBOX, 0o755);
   cpio.file("etc/inittab", INITTAB);
   cpio.file("etc/profile", PROFILE);
   cpio.file("etc/hostname", "tab86\n");

@@ -1,6 +1,8 @@
-// Screenshots of the browser app for docs/images/ (web-freedos.png, web-linux.png): builds
+// Screenshots of the browser app for docs/images/ (web-freedos.png, web-linux.png,
+// web-sandbox.png): builds
 // nothing, serves dist-web/ (npm run web:build first) with Vite's preview server and drives
-// Debian's chromium through playwright-core.   node tools/web/screenshots.mjs
+// Debian's chromium through playwright-core.   node tools/web/screenshots.mjs [freedos|linux|sandbox]...
+// (no argument: all three)
 import { preview } from "vite";
 import { chromium } from "playwright-core";
 import { join, dirname } from "node:path";
@@ -22,8 +24,8 @@ async function until(page, fn, re, ms) {
   }
 }
 
-try {
-  let page = await browser.newPage({ viewport: { width: 960, height: 1000 } });
+async function freedos() {
+  const page = await browser.newPage({ viewport: { width: 960, height: 1000 } });
   await page.goto(url + "?autostart=0");
   await page.setInputFiles("#file", join(root, "../shared/images/freedos-boot-1440k.img"));
   await until(page, () => window.tab86.screenText().catch(() => ""), /A:\\>\s*$/, 90_000);
@@ -37,8 +39,10 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(root, "docs/images/web-freedos.png") });
   await page.close();
+}
 
-  page = await browser.newPage({ viewport: { width: 960, height: 1160 } });
+async function linux() {
+  const page = await browser.newPage({ viewport: { width: 960, height: 1160 } });
   await page.goto(url);
   await until(page, () => window.tab86.consoleText(), /^# $/m, 240_000);
   await page.locator("tab86-machine .xterm").click();
@@ -48,6 +52,38 @@ try {
   await sleep(2500);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(root, "docs/images/web-linux.png") });
+  await page.close();
+}
+
+// a file dropped on the page, opened in the sandbox, looked at
+async function sandbox() {
+  const page = await browser.newPage({ viewport: { width: 960, height: 1160 } });
+  await page.goto(url + "?autostart=0");
+  const files = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File(["Dear customer,\nplease open the attached invoice.\n"], "invoice-2024.pdf.exe"));
+    return d;
+  });
+  await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: files });
+  await page.locator("#dropsandbox").click();
+  await until(page, () => window.tab86.consoleText(), /^No network\. Tools: file.*\n# ?$/m, 300_000);
+  // on the VGA console (tty1), the big screen; typed as US key strokes (the paste path)
+  await page.locator("tab86-machine canvas").click();
+  await page.evaluate(() => window.tab86.type("clear; cd /mnt/sandbox; ls -l; file *; sha256sum *; strings -n 6 * | head -3\n"));
+  await until(page, () => window.tab86.screenText().catch(() => ""), /attached invoice/, 60_000);
+  await sleep(2500);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(root, "docs/images/web-sandbox.png") });
+  await page.close();
+}
+
+const shots = { freedos, linux, sandbox };
+const wanted = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(shots);
+try {
+  for (const w of wanted) {
+    if (!shots[w]) throw new Error(`${w}: expected ${Object.keys(shots).join(", ")}`);
+    await shots[w]();
+  }
 } finally {
   await browser.close();
   await server.close();
