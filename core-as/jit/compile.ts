@@ -8,8 +8,9 @@
 // instruction through the interpreter: decode, dispatch, fault delivery. So every instruction
 // works from the start and behaves exactly as interpreted; inline code only covers forms that
 // cannot fault. A block is straight-line code inside one page (and inside the fetch window, so
-// decoding never touches the TLB), ending at a branch; a branch back to the entry becomes a Wasm
-// loop with a budget check at the back-edge.
+// decoding never touches the TLB): a conditional branch leaves it when taken and continues it
+// when not; it ends at any other branch. A branch back to the entry becomes a Wasm loop with a
+// budget check at the back-edge.
 //
 // Locals: 0 budget (param), 1 done (instructions completed in earlier loop iterations),
 // 2 a, 3 b, 4 r (operands and result of the last flag-setting inline instruction, which a
@@ -120,18 +121,16 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
       const rel: u32 = (op <= 0x7f || op == 0xeb) ? <u32><i32><i8>IMM : (O32 ? IMM : <u32><i32><i16>IMM);
       const target = rel_target(next, rel);
       if (target > max_eip) max_eip = target;
-      if (op == 0xeb || op == 0xe9) { flush_flags(); goto_dest(target, n); }
-      else {
-        cond(op & 15);
-        flush_flags(); // (the condition is on the stack; the stores leave it there)
-        b(IF); b(VOID); depth++;
-        goto_dest(target, n);
-        b(ELSE);
-        goto_dest(next, n);
-        b(END); depth--;
-      }
-      ended = true;
-      break;
+      if (op == 0xeb || op == 0xe9) { flush_flags(); goto_dest(target, n); ended = true; break; }
+      // a conditional branch leaves the block when taken and goes on with the next
+      // instruction in it when not (longer blocks, fewer entries through the run loop)
+      cond(op & 15);
+      flush_flags(); // (the condition is on the stack; the stores leave it there)
+      b(IF); b(VOID); depth++;
+      goto_dest(target, n);
+      b(END); depth--;
+      cur = next;
+      continue;
     }
     if ((op == 0xe8 || op == 0xc3) && inline_callret(k, cur, next, n)) { ended = true; break; }
     const code = host + (cur - eip);
