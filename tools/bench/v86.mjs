@@ -6,6 +6,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stripControls } from "../../dist/host/run.js";
 
+const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+
 // Where Debian's packages put the ROMs, first match wins. TAB86_V86_BIOS / TAB86_V86_VGABIOS
 // name other files.
 const BIOS = [
@@ -77,11 +79,11 @@ export class V86Guest {
     this.pending = this.pending.slice(m.index + m[0].length);
     this.waiter = undefined;
     clearTimeout(w.timer);
-    w.resolve({ seconds: (performance.now() - w.t0) / 1000, out: stripControls(this.output).replace(/\r/g, "") });
+    w.resolve({ seconds: (performance.now() - w.t0) / 1000, cpu: cpuNow() - w.c0, out: stripControls(this.output).replace(/\r/g, "") });
   }
 
   /** Runs `start`, then resolves when `re` appears in the serial output, with the seconds
-   * since `start` and the output meanwhile; rejects after timeoutMs. */
+   * and of CPU time of the process since `start` and the output meanwhile; rejects after timeoutMs. */
   wait(re, timeoutMs, what, start) {
     return new Promise((resolve, reject) => {
       this.output = "";
@@ -89,7 +91,7 @@ export class V86Guest {
         this.waiter = undefined;
         reject(new Error(`v86: ${what}: no ${re} within ${timeoutMs / 1000} s; the serial console's last output:\n${stripControls(this.output).slice(-1500)}`));
       }, timeoutMs);
-      this.waiter = { re, resolve, timer, t0: performance.now() };
+      this.waiter = { re, resolve, timer, t0: performance.now(), c0: cpuNow() };
       start();
     });
   }
