@@ -10,37 +10,32 @@ const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) 
 
 // Where Debian's packages put the ROMs, first match wins. TAB86_V86_BIOS / TAB86_V86_VGABIOS
 // name other files.
-const BIOS = [
-  { path: "/usr/share/seabios/bios.bin", pkg: "seabios" },
-];
-const VGA_BIOS = [
-  { path: "/usr/share/seabios/vgabios-stdvga.bin", pkg: "seabios" },
-  { path: "/usr/share/vgabios/vgabios.bin", pkg: "vgabios" },
-];
+const BIOS = ["/usr/share/seabios/bios.bin"]; // package seabios
+const VGA_BIOS = ["/usr/share/seabios/vgabios-stdvga.bin", "/usr/share/vgabios/vgabios.bin"]; // seabios, vgabios
 
-function pick(env, list) {
-  if (process.env[env]) return existsSync(process.env[env]) ? process.env[env] : undefined;
-  return list.find((r) => existsSync(r.path))?.path;
+function pick(env, paths, what, install) {
+  const given = process.env[env];
+  if (given) return existsSync(given) ? { path: given } : { missing: `${what} ${given} (${env}): no such file` };
+  const path = paths.find((p) => existsSync(p));
+  return path ? { path } : { missing: `${what} (${paths.join(" or ")}): ${install}` };
 }
 
 /** The v86 module and the ROMs it needs, or why v86 cannot run here. */
 export async function findV86() {
-  let mod, version;
+  let mod, version, wasm;
   try {
     mod = await import("v86");
-    const main = fileURLToPath(import.meta.resolve("v86"));
-    version = JSON.parse(readFileSync(join(dirname(main), "..", "package.json"), "utf8")).version;
-    var wasm = join(dirname(main), "v86.wasm");
+    const build = dirname(fileURLToPath(import.meta.resolve("v86")));
+    version = JSON.parse(readFileSync(join(build, "..", "package.json"), "utf8")).version;
+    wasm = join(build, "v86.wasm");
   } catch (e) {
     return { missing: `the npm package v86 is not installed (npm install: it is a dev-dependency): ${e.message.split("\n")[0]}` };
   }
-  const bios = pick("TAB86_V86_BIOS", BIOS);
-  const vgaBios = pick("TAB86_V86_VGABIOS", VGA_BIOS);
-  const missing = [];
-  if (!bios) missing.push(`a SeaBIOS image (${BIOS.map((r) => r.path).join(" or ")}): apt-get install seabios`);
-  if (!vgaBios) missing.push(`a VGA BIOS image (${VGA_BIOS.map((r) => r.path).join(" or ")}): apt-get install seabios (or vgabios)`);
+  const bios = pick("TAB86_V86_BIOS", BIOS, "a SeaBIOS image", "apt-get install seabios");
+  const vga = pick("TAB86_V86_VGABIOS", VGA_BIOS, "a VGA BIOS image", "apt-get install seabios (or vgabios)");
+  const missing = [bios.missing, vga.missing].filter(Boolean);
   if (missing.length) return { missing: `v86 needs ${missing.join("; and ")}` };
-  return { V86: mod.V86 ?? mod.default, version, wasm, bios, vgaBios };
+  return { V86: mod.V86 ?? mod.default, version, wasm, bios: bios.path, vgaBios: vga.path };
 }
 
 /** One v86 machine booting a kernel and initrd, with its serial console as a line stream. */
