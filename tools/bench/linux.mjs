@@ -191,7 +191,7 @@ export async function benchLinux() {
   console.table(rows);
   console.log(`Linux ${manifest.kernel.release}, ${MEM_MIB} MiB, cmdline "${cmdline}", the same kernel and initrd on both; ` +
     `tab86 ${DETERMINISTIC ? "deterministic guest clock" : "guest clock on wall time, as v86's"}, JIT on; ` +
-    `${v ? `v86 ${v86.version} with its JIT, ` : ""}run one after the other; wall time; workloads once each in the last booted machine; load average now ${load()}`);
+    `${v ? `v86 ${v86.version} with its JIT, ` : ""}run one after the other; seconds of wall time (the ratio and the target use these) and of CPU time of the process (all its threads); workloads once each in the last booted machine; load average now ${load()}`);
   console.log("tab86 JIT during each workload:");
   console.table(Object.fromEntries(WORK.map((w) => [w.name, t[w.name].jit])));
 }
