@@ -65,6 +65,11 @@ export class Overlay implements BlockDevice {
   blocks(): number[] { return [...this.changed.keys()].sort((a, b) => a - b); }
   /** Forget every change (revert to the base). */
   discard(): void { this.changed.clear(); }
+  /** A changed block's bytes (a view: copy to keep), undefined if the block is unchanged. */
+  block(n: number): Uint8Array | undefined { return this.changed.get(n); }
+  /** Make block n hold `data` (a copy of its first BLOCK bytes) as if the guest wrote it
+   * (restoring a snapshot, host/snapshot.ts). */
+  setBlock(n: number, data: Uint8Array): void { this.changed.set(n, data.slice(0, Overlay.BLOCK)); }
 
   // Split [offset, offset+len) at block boundaries: fn(block, offset in block, offset in the
   // caller's buffer, bytes)

@@ -15,7 +15,8 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crc32(bytes: Uint8Array, crc = 0xffffffff): number {
+/** CRC-32 (ISO 3309, as PNG and zlib use it) running from `crc`; XOR the result with 0xFFFFFFFF to finish. */
+export function crc32(bytes: Uint8Array, crc = 0xffffffff): number {
   for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return crc >>> 0;
 }
