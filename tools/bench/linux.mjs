@@ -15,13 +15,18 @@ const IMAGES = join(root, "images");
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const ESC = /\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])/g;
 
-async function boot(manifest) {
+async function machine(manifest) {
   const m = await createNodeMachine({ memMiB: 128, rom: readImage(defaultBiosPath(), "BIOS"), deterministic: true });
   loadKernel(m, {
     kernel: readImage(join(IMAGES, "linux/vmlinuz"), "kernel"), name: "vmlinuz",
     initrd: [{ name: "initrd.img", data: readImage(join(IMAGES, "linux/initrd.img"), "initrd") }],
     append: manifest.kernel.cmdline,
   });
+  return m;
+}
+
+async function boot(manifest) {
+  const m = await machine(manifest);
   const r = await runMachine(m, { until: /# $/, timeoutMs: 600_000 });
   if (r.end !== "matched") throw new Error(`Linux did not reach its prompt (${r.end})\n${r.serialOutput.slice(-2000)}`);
   return { m, seconds: r.seconds, instructions: Number(r.instructions) };
@@ -33,7 +38,8 @@ async function shell(m, cmd, until) {
   return { out: r.serialOutput.replace(ESC, "").replace(/\r/g, ""), seconds: r.seconds, instructions: Number(r.instructions) };
 }
 
-export async function benchLinux() {
+/** snapRows: the snapshot table (tools/bench/snapshot.mjs) gets a row for the booted Linux. */
+export async function benchLinux(snapRows = []) {
   const manifestPath = join(IMAGES, "manifest.json");
   if (!existsSync(manifestPath)) { console.log("(Linux images not built: run npm run images; Linux benchmarks skipped)"); return; }
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
@@ -45,6 +51,8 @@ export async function benchLinux() {
     m = b.m;
   }
   const bootSeconds = median(boots.map((b) => b.seconds));
+  const { benchSnapshot } = await import("./snapshot.mjs");
+  snapRows.push(await benchSnapshot("Linux (npm run images) at the shell prompt, 128 MiB", m, () => machine(manifest)));
   console.table([{ workload: "Linux boot to the shell prompt", what: `--kernel, ${manifest.kernel.cmdline}`, "M instructions": Number((boots[0].instructions / 1e6).toFixed(1)), seconds: Number(bootSeconds.toFixed(2)), MIPS: Number((boots[0].instructions / bootSeconds / 1e6).toFixed(1)) }]);
 
   const rows = [];
