@@ -103,19 +103,45 @@ export interface SnapshotHeader {
 
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, "0")).join("");
 async function sha256(parts: Uint8Array[]): Promise<string> {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) { all.set(p, at); at += p.length; }
-  return hex(await crypto.subtle.digest("SHA-256", all));
+  return hex(await crypto.subtle.digest("SHA-256", concat(parts) as BufferSource));
 }
 
-async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream)).arrayBuffer();
-  return new Uint8Array(await out);
+// Through a (De)CompressionStream, at most `limit` bytes out (a hostile payload must not
+// inflate without end).
+async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, limit = Infinity): Promise<Uint8Array> {
+  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(stream).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) { await reader.cancel(); throw new Error("too large"); }
+    parts.push(value);
+  }
+  return concat(parts, total);
 }
-const deflate = (b: Uint8Array) => transform(b, new CompressionStream("deflate-raw"));
-const inflate = (b: Uint8Array) => transform(b, new DecompressionStream("deflate-raw"));
+
+function concat(parts: Uint8Array[], total = parts.reduce((n, p) => n + p.length, 0)): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/** How the payload is compressed: deflate-raw (RFC 1951) either way; `inflate` gives at most
+ * `limit` bytes or throws. */
+export interface SnapshotCodec {
+  deflate(raw: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  inflate(packed: Uint8Array, limit: number): Uint8Array | Promise<Uint8Array>;
+}
+let codec: SnapshotCodec = {
+  deflate: (b) => transform(b, new CompressionStream("deflate-raw")),
+  inflate: (b, limit) => transform(b, new DecompressionStream("deflate-raw"), limit),
+};
+/** Use another deflate-raw implementation: host/node.ts gives Node's zlib, several times faster
+ * there than Node's CompressionStream (the files are the same). */
+export function setSnapshotCodec(c: SnapshotCodec): void { codec = c; }
 
 const ID_SPAN = 1 << 20;
 /** The identity of a disk image: SHA-256 over its size, first and last MiB (a whole image up to
@@ -180,12 +206,7 @@ class SectionWriter {
     this.parts.push(head, ...data);
     this.size += head.length + data.reduce((n, d) => n + d.length, 0);
   }
-  bytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const p of this.parts) { out.set(p, at); at += p.length; }
-    return out;
-  }
+  bytes(): Uint8Array { return concat(this.parts, this.size); }
 }
 
 const isZero = (b: Uint8Array) => {
@@ -246,7 +267,7 @@ export async function saveState(m: Machine): Promise<Uint8Array> {
   const signal = m.core.signal_pending();
   const instructions = m.instructions;
   const machine = await describe(m);
-  const payload = await deflate(raw);
+  const payload = await codec.deflate(raw);
   const header: SnapshotHeader = { tab86: TAB86_VERSION, machine, instructions: String(instructions), signal, payloadBytes: payload.length };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const file = new Uint8Array(16 + headerBytes.length + payload.length + 4);
@@ -337,6 +358,15 @@ function differences(saved: SnapshotMachine, now: SnapshotMachine): string[] {
 
 interface Section { tag: number; numbers: Uint32Array; data: Uint8Array }
 
+// The most a payload for this machine can hold: every page of every region, floppy and disk.
+function payloadLimit(m: Machine, saved: SnapshotMachine): number {
+  const pages = (bytes: number) => Math.ceil(bytes / PAGE) * (PAGE + 4) + 8;
+  let n = 8 + REGIONS.reduce((t, r) => t + pages(regionLimit(r, m)), 0);
+  for (const f of saved.floppies) n += pages(f.size);
+  for (let p = 0; p < 4; p++) n += pages(m.drive(p)?.size ?? 0);
+  return n;
+}
+
 // Split the inflated payload into sections, checking each against what it may write.
 function parseSections(raw: Uint8Array, m: Machine, saved: SnapshotMachine, name: string): Section[] {
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -388,7 +418,7 @@ export async function restoreState(m: Machine, file: Uint8Array, name = "snapsho
   const diff = differences(header.machine, await describe(m));
   if (diff.length) throw new SnapshotError(`${name}: made for a different machine: ${diff.join("; ")}`);
   let raw: Uint8Array;
-  try { raw = await inflate(payload); } catch { throw new SnapshotError(`${name}: corrupted (the payload does not inflate)`); }
+  try { raw = await codec.inflate(payload, payloadLimit(m, header.machine)); } catch { throw new SnapshotError(`${name}: corrupted (the payload does not inflate to a snapshot)`); }
   // the region sizes that depend on the state come from the snapshot's own state block
   const sections = parseSections(raw, m, header.machine, name);
   // ---- nothing was written above this line

@@ -258,7 +258,9 @@ describe("bad snapshots", () => {
     await refused(rebuilt(concat(section(0, []), new Uint8Array(4))), /data after the end/);
     const bad = atPrompt.slice();
     bad.fill(0x55, 16 + new DataView(bad.buffer).getUint32(12, true), 16 + new DataView(bad.buffer).getUint32(12, true) + 64);
-    await refused(withCrc(bad), /corrupted \(the payload does not inflate\)/);
+    await refused(withCrc(bad), /^x\.snap: corrupted \(the payload does not inflate to a snapshot\)$/);
+    // a payload that inflates to more than any snapshot of this machine holds (a "zip bomb")
+    await refused(rebuilt(new Uint8Array(96 << 20)), /^x\.snap: corrupted \(the payload does not inflate to a snapshot\)$/);
   });
 });
 
