@@ -399,9 +399,10 @@ export class Machine {
     const tail = this.r32(q + 4);
     let i = 0;
     for (; i < bytes.length && ((head - tail) >>> 0) < cap; i++, head = (head + 1) >>> 0) this.u8[q + 8 + (head % cap)] = bytes[i] & 0xff;
+    if (i === 0) return 0; // (nothing new for the UART: a recording has nothing to note either)
     this.w32(q, head);
     this.core.serial_input(n);
-    if (i > 0) this.inputTap?.delivered(this, { kind: "serial", port: n, bytes: Array.from(bytes).slice(0, i).map((b) => b & 0xff) });
+    this.inputTap?.delivered(this, { kind: "serial", port: n, bytes: Array.from(bytes).slice(0, i).map((b) => b & 0xff) });
     return i;
   }
 

@@ -12,7 +12,7 @@
 // - a recorded session of typed commands replays to the same screen and state.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawnSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
@@ -162,6 +162,28 @@ describe("round trip", () => {
     expect(on.status).toBe(0);
     expect(on.stdout).toMatch(/A:\\>ver\s*\n[\s\S]*FreeCom version/);
   }, 300_000);
+});
+
+describe("saving while the command runs", () => {
+  it("SIGUSR1 saves to the --save-state file, and the run goes on", async () => {
+    const file = join(tmp, "usr1.snap");
+    const p = spawn(process.execPath, [`${ROOT}bin/tab86.js`, "--fda", IMAGES + FLOPPY, "--mem", "32", "--deterministic", "--serial", "none",
+      "--timeout", "6", "--save-state", file]);
+    let stderr = "";
+    p.stderr.on("data", (d) => { stderr += d; });
+    const ended = new Promise<number | null>((r) => p.on("exit", (code) => r(code)));
+    await new Promise((r) => setTimeout(r, 2500));
+    p.kill("SIGUSR1");
+    for (let i = 0; i < 100 && !/SIGUSR1/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toMatch(/^\r?\ntab86: SIGUSR1: state saved to \S+usr1\.snap \(\d+ bytes, instruction \d+\)/);
+    const during = readHeader(new Uint8Array(readFileSync(file))).header.instructions;
+    expect(await ended).toBe(0); // --timeout ends it (no --until: status 0), and it saves again at the end
+    const after = readHeader(new Uint8Array(readFileSync(file))).header.instructions;
+    expect(BigInt(after)).toBeGreaterThan(BigInt(during));
+    const t = await fresh();
+    await t.restoreState(file);
+    expect(t.machine.instructions).toBe(BigInt(after));
+  }, 60_000);
 });
 
 describe("fork", () => {
