@@ -35,5 +35,5 @@ export async function benchSnapshot(name, m, fresh) {
 
 export function printSnapshotRows(rows) {
   console.table(rows);
-  console.log("Snapshots: save = capture + deflate (CompressionStream deflate-raw) + hashes; restore = checks + inflate + write + restored(); into a fresh machine; median of 3");
+  console.log("Snapshots: save = capture + deflate-raw (Node's zlib, level 1) + hashes; restore = checks + inflate + write + restored(), into a fresh machine; median of 3");
 }
