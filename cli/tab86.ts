@@ -352,8 +352,9 @@ export async function main(argv: string[]): Promise<number> {
     saving = saving.then(async () => {
       const bytes = await saveState(machine);
       writeFileSync(file, bytes);
-      if (why) out(2, `\r\ntab86: ${why}: state saved to ${file} (${bytes.length} bytes, instruction ${machine.instructions})\r\n`);
-    }).catch((e) => out(2, `\r\ntab86: --save-state ${file}: ${(e as Error).message}\r\n`));
+      // (a terminal in raw mode still turns \n into CR LF: libuv keeps ONLCR)
+      if (why) out(2, `\ntab86: ${why}: state saved to ${file} (${bytes.length} bytes, instruction ${machine.instructions})\n`);
+    }).catch((e) => out(2, `\ntab86: --save-state ${file}: ${(e as Error).message}\n`));
     return saving;
   };
   const onSaveRequest = args.saveState === undefined ? undefined : (why: string) => { void saveTo(args.saveState!, why); };

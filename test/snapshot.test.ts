@@ -175,7 +175,7 @@ describe("saving while the command runs", () => {
     await new Promise((r) => setTimeout(r, 2500));
     p.kill("SIGUSR1");
     for (let i = 0; i < 100 && !/SIGUSR1/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(stderr).toMatch(/^\r?\ntab86: SIGUSR1: state saved to \S+usr1\.snap \(\d+ bytes, instruction \d+\)/);
+    expect(stderr).toMatch(/^\ntab86: SIGUSR1: state saved to \S+usr1\.snap \(\d+ bytes, instruction \d+\)\n/);
     const during = readHeader(new Uint8Array(readFileSync(file))).header.instructions;
     expect(await ended).toBe(0); // --timeout ends it (no --until: status 0), and it saves again at the end
     const after = readHeader(new Uint8Array(readFileSync(file))).header.instructions;
@@ -183,6 +183,25 @@ describe("saving while the command runs", () => {
     const t = await fresh();
     await t.restoreState(file);
     expect(t.machine.instructions).toBe(BigInt(after));
+  }, 60_000);
+});
+
+describe("Ctrl-A S on the terminal", () => {
+  it("saves to the --save-state file (the console in raw mode on a pseudo-terminal, made by script(1))", async () => {
+    const file = join(tmp, "ctrl-a.snap");
+    const cmd = [process.execPath, `${ROOT}bin/tab86.js`, "--fda", IMAGES + FLOPPY, "--mem", "32", "--deterministic", "--timeout", "30", "--save-state", file].map((a) => `'${a}'`).join(" ");
+    const p = spawn("script", ["-qfec", cmd, "/dev/null"]);
+    let out = "";
+    p.stdout.on("data", (d) => { out += d; });
+    const ended = new Promise<number | null>((r) => p.on("exit", (code) => r(code)));
+    await new Promise((r) => setTimeout(r, 2500));
+    p.stdin.write("\x01s");
+    for (let i = 0; i < 100 && !/Ctrl-A S/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(out).toMatch(/\r\ntab86: Ctrl-A S: state saved to \S+ctrl-a\.snap \(\d+ bytes, instruction \d+\)\r\n/);
+    const during = readHeader(new Uint8Array(readFileSync(file))).header.instructions;
+    p.stdin.write("\x01x"); // quit: and --save-state saves again at the end
+    expect(await ended).toBe(0);
+    expect(BigInt(readHeader(new Uint8Array(readFileSync(file))).header.instructions)).toBeGreaterThan(BigInt(during));
   }, 60_000);
 });
 
