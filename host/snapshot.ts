@@ -322,9 +322,14 @@ export function readHeader(file: Uint8Array, name = "snapshot"): { header: Snaps
 
 function validHeader(h: SnapshotHeader): boolean {
   const m = h?.machine;
+  const unique = (a: number[]) => new Set(a).size === a.length;
   return typeof h === "object" && typeof h.tab86 === "string" && typeof h.instructions === "string" && /^\d+$/.test(h.instructions) &&
     (h.signal === 0 || h.signal === 1) && typeof m === "object" && m !== null && Array.isArray(m.floppies) && Array.isArray(m.drives) &&
-    typeof m.rom === "string" && typeof m.layout === "string" && Number.isFinite(m.memMiB) && Number.isFinite(m.vramMiB);
+    typeof m.rom === "string" && typeof m.layout === "string" && Number.isFinite(m.memMiB) && Number.isFinite(m.vramMiB) &&
+    m.floppies.every((f) => (f?.drive === 0 || f?.drive === 1) && Number.isInteger(f.size) && f.size > 0 && f.size <= S.FLOPPY_MAX && typeof f.image === "string") &&
+    unique(m.floppies.map((f) => f.drive)) &&
+    m.drives.every((d) => Number.isInteger(d?.position) && d.position >= 0 && d.position < 4 && (d.kind === "hd" || d.kind === "cd") && Number.isSafeInteger(d.size)) &&
+    unique(m.drives.map((d) => d.position));
 }
 
 // What differs between the machine a snapshot was taken of and this one (empty: it fits).
@@ -341,7 +346,7 @@ function differences(saved: SnapshotMachine, now: SnapshotMachine): string[] {
     const letter = drive ? "B:" : "A:";
     if (a && !b) out.push(`floppy ${letter}: the snapshot has a ${a.size}-byte image there, this machine none`);
     else if (!a && b) out.push(`floppy ${letter}: the snapshot has no image there, this machine has one`);
-    else if (a && b && a.image !== b.image) out.push(`floppy ${letter}: a different image than the snapshot was taken with`);
+    else if (a && b && (a.image !== b.image || a.size !== b.size)) out.push(`floppy ${letter}: a different image than the snapshot was taken with`);
   }
   for (let p = 0; p < 4; p++) {
     const a = saved.drives.find((d) => d.position === p), b = now.drives.find((d) => d.position === p);
@@ -357,6 +362,26 @@ function differences(saved: SnapshotMachine, now: SnapshotMachine): string[] {
 }
 
 interface Section { tag: number; numbers: Uint32Array; data: Uint8Array }
+
+// Words of the saved state block that the host set up and the guest cannot change (sizes of
+// RAM, ROM, VRAM, the drives' images and the floppies, the clock's rate and mode): the core
+// trusts them, so a snapshot must have this machine's (a hostile file could otherwise make the
+// core reach past the guest's regions).
+const FDC_SIZE = (n: number) => S.DEV_FDC + 0x60 + n * 16 + 12; // devices/fdc.ts D_SIZE
+const CONFIG_WORDS: [number, string][] = [
+  [S.MEM_SIZE, "RAM size"], [S.ROM_SIZE, "ROM size"], [S.NS_PER_INSN_FP, "clock rate"], [S.DETERMINISTIC, "clock mode"],
+  [VBE_VRAM_BYTES, "video memory size"], [FDC_SIZE(0), "floppy A: size"], [FDC_SIZE(1), "floppy B: size"],
+  ...[0, 1, 2, 3].flatMap((p): [number, string][] => [[S.DISK_INFO + p * 16, `drive ${p} size`], [S.DISK_INFO + p * 16 + 4, `drive ${p} size`], [S.DISK_INFO + p * 16 + 8, `drive ${p} kind`]]),
+];
+function checkConfigWords(m: Machine, sections: Section[], name: string): void {
+  const state = sections.find((s) => s.tag === 1);
+  for (const [addr, what] of CONFIG_WORDS) {
+    const page = (addr - S.STATE) >> 12;
+    const i = state ? state.numbers.indexOf(page) : -1;
+    const saved = i < 0 ? 0 : new DataView(state!.data.buffer, state!.data.byteOffset).getUint32(i * PAGE + ((addr - S.STATE) & (PAGE - 1)), true);
+    if (saved !== m.r32(addr)) throw new SnapshotError(`${name}: corrupted (the saved ${what} is not this machine's)`);
+  }
+}
 
 // The most a payload for this machine can hold: every page of every region, floppy and disk.
 function payloadLimit(m: Machine, saved: SnapshotMachine): number {
@@ -390,7 +415,7 @@ function parseSections(raw: Uint8Array, m: Machine, saved: SnapshotMachine, name
     else if (tag === TAG_FLOPPY || tag === TAG_FLOPPY + 1) {
       const f = saved.floppies.find((x) => x.drive === tag - TAG_FLOPPY);
       if (!f) throw bad(`blocks for floppy drive ${tag - TAG_FLOPPY}, which had no image`);
-      limit = Math.ceil(f.size / PAGE);
+      limit = Math.ceil(m.core.floppy_size(f.drive) / PAGE); // (differences() found the sizes equal)
     } else if (tag >= TAG_DISK && tag < TAG_DISK + 4) {
       const dev = m.drive(tag - TAG_DISK);
       if (!dev) throw bad(`blocks for the ${driveName(tag - TAG_DISK)}, which has no disk`);
@@ -421,6 +446,7 @@ export async function restoreState(m: Machine, file: Uint8Array, name = "snapsho
   try { raw = await codec.inflate(payload, payloadLimit(m, header.machine)); } catch { throw new SnapshotError(`${name}: corrupted (the payload does not inflate to a snapshot)`); }
   // the region sizes that depend on the state come from the snapshot's own state block
   const sections = parseSections(raw, m, header.machine, name);
+  checkConfigWords(m, sections, name);
   // ---- nothing was written above this line
   const keep = HOST_WORDS.map(([a, n]) => m.u8.slice(a, a + n));
   const exitPort = m.r32(S.EXIT_PORT);
@@ -432,10 +458,11 @@ export async function restoreState(m: Machine, file: Uint8Array, name = "snapsho
   HOST_WORDS.forEach(([a], i) => m.u8.set(keep[i], a));
   for (const f of header.machine.floppies) {
     const base = S.FLOPPY + f.drive * S.FLOPPY_MAX;
-    m.u8.set(m.floppySource(f.drive)!.subarray(0, f.size), base);
+    const image = m.floppySource(f.drive)!;
+    m.u8.set(image, base);
     const sec = sections.find((s) => s.tag === TAG_FLOPPY + f.drive);
     sec?.numbers.forEach((b, i) => {
-      const n = Math.min(PAGE, f.size - b * PAGE);
+      const n = Math.min(PAGE, image.length - b * PAGE);
       m.u8.set(sec.data.subarray(i * PAGE, i * PAGE + n), base + b * PAGE);
     });
   }

@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
 import { spawnSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateRawSync } from "node:zlib";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { createMachine, Tab86Machine } from "../host/api.js";
 import { saveState, restoreState, stateDigest, readHeader, SnapshotError } from "../host/snapshot.js";
 import { InputRecorder, InputReplayer, parseInputLog, ReplayError } from "../host/replay.js";
@@ -299,6 +299,13 @@ describe("bad snapshots", () => {
     await refused(rebuilt(section(11, [1])), /the payload ends inside a section/);
     await refused(rebuilt(concat(section(11, [1]).subarray(0, 100))), /cut short/);
     await refused(rebuilt(concat(section(0, []), new Uint8Array(4))), /data after the end/);
+    // the words the core trusts (sizes of RAM, VRAM, images; the clock) must be this machine's
+    const raw = new Uint8Array(inflateRawSync(readHeader(atPrompt).payload));
+    const dv = new DataView(raw.buffer);
+    expect(dv.getUint32(0, true)).toBe(1); // the state block's section comes first, its page 0 with it
+    expect(dv.getUint32(8, true)).toBe(0);
+    dv.setUint32(8 + dv.getUint32(4, true) * 4 + (S.MEM_SIZE - S.STATE), 0x40000000, true);
+    await refused(rebuilt(raw), /^x\.snap: corrupted \(the saved RAM size is not this machine's\)$/);
     const bad = atPrompt.slice();
     bad.fill(0x55, 16 + new DataView(bad.buffer).getUint32(12, true), 16 + new DataView(bad.buffer).getUint32(12, true) + 64);
     await refused(withCrc(bad), /^x\.snap: corrupted \(the payload does not inflate to a snapshot\)$/);
