@@ -150,6 +150,7 @@ export class Runner {
     let match: RunResult["match"];
     let end: RunEnd = "timeout";
     const i0 = m.instructions;
+    let lastYield = t0;
     const drain = (): void => {
       const text = m.drainDebug();
       if (text) {
@@ -233,8 +234,13 @@ export class Runner {
         }
       }
       if (performance.now() >= deadline) { end = "timeout"; break; }
-      // let timers and I/O run between slices
-      if (reason === S.EXIT_BUDGET) await new Promise((r) => setImmediate(r));
+      // let timers and I/O run between slices, and at least every 10 ms (a deterministic machine
+      // that idles skips time from halt to halt and never ends a slice by its budget: typed
+      // input would never arrive)
+      if (reason === S.EXIT_BUDGET || performance.now() - lastYield >= 10) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
     }
     this.runMs += performance.now() - t0;
     return { end, debugOutput: out, serialOutput: serial, error, match, exitValue: this.exitValue, seconds: (performance.now() - t0) / 1000, instructions: m.instructions - i0 };

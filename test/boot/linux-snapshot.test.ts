@@ -7,7 +7,9 @@
 // - a snapshot of the idle machine stopped at its hlt restored the same way;
 // - two machines restored from the snapshot at the prompt are independent, down to their disks.
 import { describe, it, expect, beforeAll } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createNodeMachine, defaultBiosPath, readImage, FileDisk } from "../../host/node.js";
 import { Overlay } from "../../host/blockdev.js";
@@ -120,6 +122,18 @@ describe("Linux snapshots", () => {
       expect(await digest(b), `JIT ${jit}`).toBe(want);
     }
   }, 600_000);
+
+  it("tab86 --load-state: the shell answers typed input (a deterministic machine that idles still reads stdin)", () => {
+    const file = join(tmpdir(), `tab86-linux-${process.pid}.snap`);
+    writeFileSync(file, atPrompt);
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/tab86.js"), "--hda", join(IMAGES, "linux-hd.img"), "--kernel", join(IMAGES, "linux/vmlinuz"),
+      "--initrd", join(IMAGES, "linux/initrd.img"), "--append", "console=ttyS0,115200 cryptomgr.notests", "--load-state", file,
+      "--until", "restored-42", "--timeout", "60"], { encoding: "utf8", timeout: 120_000, input: "echo restored-$((6*7))\n" });
+    rmSync(file);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/echo restored-\$\(\(6\*7\)\)\r?\nrestored-42/);
+  }, 180_000);
 
   it("fork: two machines from one snapshot, each with its own files and disk", async () => {
     const x = await restored(atPrompt), y = await restored(atPrompt);
