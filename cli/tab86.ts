@@ -10,8 +10,10 @@ import { join, dirname } from "node:path";
 import { parseKeys } from "../host/keys.js";
 import { RunEnd, RunResult, stripControls } from "../host/run.js";
 import { Session, Step, parseScript, patternOf, runSteps, describeStep, TypeTarget, StepsOutcome } from "../host/script.js";
-import { buildMachine, bootOrder, parsePort, screenshotPng, exitStatus, canSaveState, saveMachineState } from "../host/api.js";
+import { buildMachine, bootOrder, parsePort, screenshotPng, exitStatus, readSnapshotFile } from "../host/api.js";
 import { DiskName, DISK_NAMES, sessionChanges, currentImage, writeImageFile } from "../host/disks.js";
+import { saveState, restoreState, readHeader, SnapshotError } from "../host/snapshot.js";
+import { InputRecorder, InputReplayer, parseInputLog, ReplayError } from "../host/replay.js";
 import { loadDisassembler } from "../host/disasm.js";
 import { readExport } from "../host/sandbox.js";
 import * as S from "../core-as/state.js";
@@ -24,10 +26,11 @@ const USAGE = `usage: tab86 [--fda IMG] [--fdb IMG] [--hda IMG] [--hdb IMG] [--c
              [--expect REGEX] [--type TEXT] [--script FILE] [--type-to keyboard|serial|auto]
              [--exit-port PORT] [--trace-port PORT[=FILE]] [--trace-cpu N] [--no-jit]
              [--sandbox FILE|DIR]... [--export DIR]
+             [--save-state FILE] [--load-state FILE] [--record FILE] [--replay FILE]
 
 With no image flag (--fda --fdb --hda --hdb --cdrom --kernel --bios), tab86 boots the small
 Linux that \`npm run images\` builds from Debian's packages (built first when missing), with
-its console on this terminal: Ctrl-A X quits.
+its console on this terminal: Ctrl-A X quits (Ctrl-A S saves the state with --save-state).
 
   --fda IMG, --fdb IMG  floppy images for drives A: and B: (160K .. 2.88M by size); the guest's
                         writes stay in memory, the file is never changed
@@ -52,7 +55,8 @@ its console on this terminal: Ctrl-A X quits.
   --initrd FILE       Linux: the initial ramdisk; multiboot: modules, FILE[,FILE...]
   --append TEXT       the kernel command line (vga=MODE is honoured as boot loaders do)
   --serial DEST       COM1: stdio (default: output to stdout; input from stdin, a terminal in
-                      raw mode where Ctrl-A X quits), none, or file:PATH (output only)
+                      raw mode where Ctrl-A X quits and Ctrl-A S saves the state to the
+                      --save-state file), none, or file:PATH (output only)
   --bios ROM          BIOS image (64 KiB to 1 MiB), mapped below 1 MiB and 4 GiB
                       (default: the built-in BIOS)
   --mem MiB           guest RAM, 1 to 3072 (default 128)
@@ -72,8 +76,8 @@ its console on this terminal: Ctrl-A X quits.
   --expect REGEX      a step: run until REGEX appears (serial, debug port or text screen)
   --type TEXT         a step: type TEXT (--send notation) once the --expect before it matched
   --script FILE       steps from FILE, one a line: expect REGEX [timeout S] [from serial,debug,screen],
-                      type TEXT, key NAME, wait S, screenshot FILE, save-state FILE (not available
-                      yet), exit [STATUS] (docs/scripting.md)
+                      type TEXT, key NAME, wait S, screenshot FILE, save-state FILE,
+                      exit [STATUS] (docs/scripting.md)
                       (with steps, --timeout is each expect's limit, default 60 s; a step that
                       fails exits 1 naming the step, with the screen)
   --type-to WHERE     where typed text goes: keyboard, serial (COM1) or auto (default: COM1
@@ -90,10 +94,19 @@ its console on this terminal: Ctrl-A X quits.
                       /mnt/export; repeatable; boots the default Linux with its tools unless
                       --kernel is given (docs/sandbox.md)
   --export DIR        with --sandbox: when the run ends, write the files the guest put on the
-                      export disk into DIR (existing files are not overwritten)`;
+                      export disk into DIR (existing files are not overwritten)
+  --save-state FILE   save a snapshot of the machine to FILE when the run ends (also on
+                      Ctrl-A S on the terminal and on SIGUSR1) (docs/snapshots.md)
+  --load-state FILE   start from a snapshot instead of powering on: give the same images and
+                      flags as when it was saved (--mem, --vram and --deterministic default to
+                      the snapshot's)
+  --record FILE       with --deterministic: write every input (keys, serial bytes, mouse) with
+                      the instruction count it arrived at to FILE when the run ends
+  --replay FILE       with --deterministic: deliver the inputs recorded in FILE, each at its
+                      instruction count (live input is ignored)`;
 
 // Flags of the CLI contract that later work adds; named so the error says so.
-const LATER = new Set(["--vga-bios", "--save-state", "--load-state"]);
+const LATER = new Set(["--vga-bios"]);
 
 interface Args {
   steps: Step[];
@@ -115,7 +128,12 @@ interface Args {
   screen: boolean;
   send?: number[][];
   mem: number;
+  memGiven?: boolean;
   vram?: number;
+  saveState?: string;
+  loadState?: string;
+  record?: string;
+  replay?: string;
   screenshot?: string;
   debugPort?: string;
   until?: RegExp;
@@ -213,6 +231,7 @@ function parseArgs(argv: string[]): Args {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError(`--mem ${v}: not a whole number of MiB`);
         a.mem = Number(v);
+        a.memGiven = true;
         break;
       }
       case "--debug-port": {
@@ -249,6 +268,10 @@ function parseArgs(argv: string[]): Args {
       case "--no-jit": a.noJit = true; break;
       case "--sandbox": (a.sandbox ??= []).push(value()); break;
       case "--export": a.exportDir = value(); break;
+      case "--save-state": a.saveState = value(); break;
+      case "--load-state": a.loadState = value(); break;
+      case "--record": a.record = value(); break;
+      case "--replay": a.replay = value(); break;
       case "--help": case "-h": throw new UsageError("");
       default:
         if (LATER.has(flag)) throw new UsageError(`${flag} is not available yet in this version of tab86`);
@@ -267,8 +290,7 @@ function parseArgs(argv: string[]): Args {
   if (a.kernel !== undefined && a.boot) throw new UsageError(`--boot and --kernel: the kernel is started instead of booting a device; give one of them`);
   // with steps, --until is the last one
   if (a.steps.length && a.until) a.steps.push({ kind: "expect", re: a.until, where: "--until" });
-  const save = a.steps.find((s) => s.kind === "save-state");
-  if (save && !canSaveState()) throw new UsageError(`${save.where}: save-state: snapshots are not available yet in this version of tab86`);
+  if (a.record !== undefined && a.replay !== undefined) throw new UsageError("--record and --replay: give one of them");
   return a;
 }
 
@@ -308,11 +330,21 @@ async function writeDisks(machine: Machine, args: Args): Promise<boolean> {
 
 export async function main(argv: string[]): Promise<number> {
   let args: Args;
+  let snapshot: Uint8Array | undefined;
   try {
     args = parseArgs(argv);
+    if (args.loadState !== undefined) {
+      // what the snapshot needs, unless the flags say otherwise (restoreState then names the difference)
+      snapshot = readSnapshotFile(args.loadState);
+      const { machine: saved } = readHeader(snapshot, args.loadState).header;
+      if (!args.memGiven) args.mem = saved.memMiB;
+      if (args.vram === undefined && saved.vramMiB !== 16) args.vram = saved.vramMiB;
+      if (saved.deterministic) args.deterministic = true;
+    }
     checkMem(args.mem);
     if (args.vram !== undefined) checkVram(args.vram);
   } catch (e) {
+    if (e instanceof SnapshotError) { out(2, `tab86: --load-state ${e.message}\n`); return 2; }
     if (e instanceof UsageError || e instanceof ConfigError) {
       if (e.message) out(2, `tab86: ${e.message}\n`);
       out(2, (e.message ? "run tab86 --help for the flags\n" : USAGE + "\n"));
@@ -356,6 +388,20 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) { out(2, `tab86: ${e.message}\n`); return 2; }
     throw e;
   }
+  let recorder: InputRecorder | undefined;
+  try {
+    if (snapshot) await restoreState(machine, snapshot, args.loadState);
+    if (args.record !== undefined) recorder = new InputRecorder(machine);
+    if (args.replay !== undefined) {
+      let text: string;
+      try { text = readFileSync(args.replay, "utf8"); } catch (e) { throw new ReplayError(`${args.replay}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+      new InputReplayer(machine, parseInputLog(text, args.replay), args.replay);
+    }
+  } catch (e) {
+    if (e instanceof SnapshotError) { out(2, `tab86: --load-state ${e.message}\n`); return 2; }
+    if (e instanceof ReplayError) { out(2, `tab86: ${args.record !== undefined ? "--record" : "--replay"}: ${e.message}\n`); return 2; }
+    throw e;
+  }
   let debugFd = -1;
   if (args.debugPort === "stdio") debugFd = 1;
   else if (args.debugPort?.startsWith("file:")) {
@@ -382,7 +428,22 @@ export async function main(argv: string[]): Promise<number> {
     else writeSync(fd, new Uint8Array([value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24]).subarray(0, size));
   };
   const disasm: Disassembler | undefined = args.traceCpu !== undefined ? (await loadDisassembler()) ?? undefined : undefined;
-  const serial = openSerial(args.serial);
+  // --save-state: at the end, and on demand (Ctrl-A S, SIGUSR1) while the machine runs; the
+  // state is captured when asked, between two run slices
+  let saving = Promise.resolve();
+  const saveTo = (file: string, why: string): Promise<void> => {
+    saving = saving.then(async () => {
+      const bytes = await saveState(machine);
+      writeFileSync(file, bytes);
+      // (a terminal in raw mode still turns \n into CR LF: libuv keeps ONLCR)
+      if (why) out(2, `\ntab86: ${why}: state saved to ${file} (${bytes.length} bytes, instruction ${machine.instructions})\n`);
+    }).catch((e) => out(2, `\ntab86: --save-state ${file}: ${(e as Error).message}\n`));
+    return saving;
+  };
+  const onSaveRequest = args.saveState === undefined ? undefined : (why: string) => { void saveTo(args.saveState!, why); };
+  const onUsr1 = () => onSaveRequest?.("SIGUSR1");
+  if (onSaveRequest) process.on("SIGUSR1", onUsr1);
+  const serial = openSerial(args.serial, onSaveRequest);
   if (serial === null) return 2;
   const session = new Session(machine, {
     onSerial: serial.write,
@@ -406,7 +467,7 @@ export async function main(argv: string[]): Promise<number> {
       stepsResult = await runSteps(session, args.steps, {
         expectTimeout: args.timeout ?? 60,
         screenshot: (file) => writeFileSync(file, screenshotPng(machine)),
-        saveState: (file) => writeFileSync(file, saveMachineState(machine)),
+        saveState: (file) => saveTo(file, ""),
       });
     } catch (e) {
       serial.close();
@@ -436,6 +497,12 @@ export async function main(argv: string[]): Promise<number> {
     runError = result.error;
   }
   serial.close();
+  process.off("SIGUSR1", onUsr1);
+  if (args.saveState !== undefined) await saveTo(args.saveState, "");
+  await saving;
+  if (recorder) {
+    try { writeFileSync(args.record!, recorder.toJSON()); } catch (e) { out(2, `tab86: --record ${args.record}: cannot write (${(e as Error).message})\n`); return 2; }
+  }
   if (machine.diskStats.lastError) out(2, `tab86: ${machine.diskStats.errors} disk request(s) failed; the last: ${machine.diskStats.lastError}\n`);
   const exportFailed = args.exportDir !== undefined && !exportFiles(machine, args.exportDir);
   if (!(await writeDisks(machine, args))) return 2;
@@ -510,10 +577,10 @@ function stripTail(s: string): string {
 }
 
 // COM1 on the terminal: output to stdout; input from stdin. A terminal is put in raw mode (so
-// Ctrl-C reaches the guest) and Ctrl-A X quits, as in QEMU's -nographic; Ctrl-A Ctrl-A sends
-// one Ctrl-A.
+// Ctrl-C reaches the guest) and Ctrl-A X quits, as in QEMU's -nographic; Ctrl-A S saves the
+// state (--save-state); Ctrl-A Ctrl-A sends one Ctrl-A.
 interface Serial { write?: (b: Uint8Array) => void; input: number[]; stop: AbortController; close: () => void }
-function openSerial(dest: string): Serial | null {
+function openSerial(dest: string, onSave?: (why: string) => void): Serial | null {
   const stop = new AbortController();
   const input: number[] = [];
   if (dest === "none") return { input, stop, close: () => {} };
@@ -530,6 +597,7 @@ function openSerial(dest: string): Serial | null {
       if (tty && escape) {
         escape = false;
         if (byte === 0x78 || byte === 0x58) { stop.abort(); return; } // x: quit
+        if ((byte === 0x73 || byte === 0x53) && onSave) { onSave("Ctrl-A S"); continue; } // s: save the state
         if (byte === 0x01) input.push(0x01);
         continue;
       }

@@ -17,6 +17,11 @@ import { get_eflags } from "./cpu/flags";
 import { debug_update } from "./cpu/debug";
 import { set_intr, irq_set, pic_acknowledge } from "./bus/irq";
 import { devices_init } from "../devices/index";
+import { SIGNAL, request_exit_check, clear_signal } from "./cpu/signal";
+import { TLB, TLB_LIST_LEN } from "./state";
+import { clock_restored } from "./time";
+import { vbe_restored } from "../devices/vbe";
+import { vga_invalidate } from "../devices/vga_render";
 import { kbc_host_input } from "../devices/kbc";
 import { dma_request, dma_write_to_memory, dma_read_from_memory, dma_terminal_count, DMA_TEST_BUF } from "../devices/dma";
 import { rtc_set_time, rtc_irq_level } from "../devices/rtc";
@@ -96,6 +101,26 @@ export function state_changed(): void {
   tlb_flush_all(true);
   reset_fetch_window();
   debug_update(); // re-arm DR7 breakpoints from the restored debug registers
+}
+
+// Snapshots (host/snapshot.ts, docs/snapshots.md). Between run() calls the machine's state is
+// the listed regions of linear memory plus one Wasm global: SIGNAL, the run loop's "look before
+// the next instruction" bit (a snapshot taken just after a device raised an interrupt line must
+// look at it at the same instruction after a restore). Everything else outside memory is a
+// per-instruction transient or derived, and restored() derives it again after the host wrote
+// the saved regions: the TLB (cleared whole: the list of filled pages belonged to the machine
+// before), compiled code, the segment checks and mode bits, the fetch window, the next device
+// deadline, the VRAM write list, and a full redraw of the display.
+export function signal_pending(): u32 { return SIGNAL != 0 ? 1 : 0; }
+export function restored(signal: u32): void {
+  memory.fill(TLB, 0, 0x400000);
+  store<u32>(TLB_LIST_LEN, 0);
+  vbe_restored();
+  state_changed();
+  clock_restored();
+  vga_invalidate();
+  if (signal != 0) request_exit_check();
+  else clear_signal();
 }
 
 export function set_cpl_from_state(c: u32): void { set_cpl(c); }

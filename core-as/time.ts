@@ -85,6 +85,13 @@ export function insns_until_deadline(): i32 {
   return n > <u64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>n;
 }
 
+// After a snapshot restore (index.ts restored()): the cached earliest deadline is derived from
+// the event table that was just written, and no chunk is running.
+export function clock_restored(): void {
+  CHUNK_DONE = 0;
+  recompute();
+}
+
 // 0 when no event is scheduled
 export function clock_next_deadline(): u64 {
   return next_deadline == 0xffffffffffffffff ? 0 : next_deadline;

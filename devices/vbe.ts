@@ -214,6 +214,13 @@ export function vbe_lfb_consumed(): void {
   store<u32>(WLIST_LEN, 0);
 }
 
+// A snapshot was restored (core-as/index.ts restored()): the TLB is empty, so no entry holds a
+// write permission to take back, and every page is drawn again.
+export function vbe_restored(): void {
+  store<u32>(WLIST_LEN, 0);
+  memory.fill(VRAM_DIRTY, 1, 0x4000);
+}
+
 // 32-bit accesses inside one page (mmio_read32/write32 only call these for such accesses)
 export function vbe_lfb_read32(p: u32): u32 {
   const off = p - load<u32>(LFB_BASE);

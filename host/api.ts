@@ -9,7 +9,7 @@
 //
 // buildMachine() is also how the command turns its flags into a machine, so both check their
 // input the same way (DESIGN.md principle 11). Node-only: it reads files and makes streams.
-import { writeFileSync, readdirSync, statSync } from "node:fs";
+import { writeFileSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { PassThrough, Readable } from "node:stream";
@@ -27,10 +27,13 @@ import { loadDisassembler } from "./disasm.js";
 import { Session, TypeTarget } from "./script.js";
 import type { RunResult, MatchSource } from "./run.js";
 import * as S from "../core-as/state.js";
+import { saveState, restoreState, SnapshotError } from "./snapshot.js";
 
 export { ExpectError, parseScript, runSteps, Session } from "./script.js";
 export type { Step, StepsOutcome, TypeTarget } from "./script.js";
 export { Machine, ConfigError } from "./machine.js";
+export { saveState, restoreState, stateDigest, readHeader, SnapshotError } from "./snapshot.js";
+export { InputRecorder, InputReplayer, parseInputLog, ReplayError } from "./replay.js";
 export type { RunResult, RunEnd, MatchSource } from "./run.js";
 export { Overlay, MemoryDisk } from "./blockdev.js";
 export { HttpDisk } from "./httpdisk.js";
@@ -274,12 +277,20 @@ export class Tab86Machine {
     return png;
   }
 
-  /** A snapshot of the machine (Machine.saveState), also written to `file` if given. Until
-   * snapshots exist (a later issue) this throws saying so. */
-  saveState(file?: string): Uint8Array {
-    const state = saveMachineState(this.machine);
+  /** A snapshot of the machine now (host/snapshot.ts, docs/snapshots.md), also written to
+   * `file` if given. */
+  async saveState(file?: string): Promise<Uint8Array> {
+    const state = await saveState(this.machine);
     if (file !== undefined) writeFileSync(file, state);
     return state;
+  }
+
+  /** Replace the machine's state with a snapshot (bytes, or a file name) taken of a machine
+   * with the same configuration and images. Throws SnapshotError, leaving the machine as it
+   * was, when the snapshot does not fit or is damaged. */
+  async restoreState(snapshot: Uint8Array | string): Promise<void> {
+    const bytes = typeof snapshot === "string" ? readSnapshotFile(snapshot) : snapshot;
+    await restoreState(this.machine, bytes, typeof snapshot === "string" ? snapshot : "snapshot");
   }
 
   /** The value the guest wrote to the exit port, and the status the command would exit with. */
@@ -303,16 +314,9 @@ export class Tab86Machine {
   }
 }
 
-/** Whether this version can save machine state (snapshots are their own issue). */
-export function canSaveState(): boolean {
-  return typeof (Machine.prototype as unknown as { saveState?: unknown }).saveState === "function";
-}
-
-/** Machine.saveState() when it exists; otherwise an error that says snapshots are not there yet. */
-export function saveMachineState(machine: Machine): Uint8Array {
-  const m = machine as unknown as { saveState?: () => Uint8Array };
-  if (typeof m.saveState !== "function") throw new ConfigError("save-state: snapshots are not available yet in this version of tab86");
-  return m.saveState();
+/** A snapshot file's bytes; SnapshotError naming the file if it cannot be read. */
+export function readSnapshotFile(path: string): Uint8Array {
+  try { return new Uint8Array(readFileSync(path)); } catch (e) { throw new SnapshotError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
 }
 
 /** QEMU's isa-debug-exit status for a written value, as a process exit status (8 bits). */

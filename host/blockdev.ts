@@ -141,6 +141,9 @@ export class Overlay implements BlockDevice {
   blockLength(n: number): number { return Math.max(0, Math.min(Overlay.BLOCK, this.size - n * Overlay.BLOCK)); }
   /** Forget every change (revert to the base). */
   discard(): void { this.changed.clear(); }
+  /** Make block n hold `data` (a copy of its first BLOCK bytes) as if the guest wrote it
+   * (restoring a snapshot, host/snapshot.ts). */
+  setBlock(n: number, data: Uint8Array): void { this.changed.set(n, data.slice(0, Overlay.BLOCK)); }
 
   /** Write the changes into the base (which must be writable) and forget them here. */
   async commit(): Promise<void> {

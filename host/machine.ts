@@ -47,6 +47,35 @@ export interface CoreExports extends JitCoreExports {
   disk_done(): void;
   ide_attach(drive: number): void;
   exit_port_set(port: number): number;
+  signal_pending(): number;
+  restored(signal: number): void;
+}
+
+/** Input reaching the machine: key scancodes, COM n bytes, mouse records (host/replay.ts
+ * records and replays them). */
+export type InputKind = "keys" | "serial" | "mouse";
+export interface InputEvent {
+  kind: InputKind;
+  bytes: number[];
+  /** keys: the host also cleared BIOS_FLAGS bit 1 (a key typed for a BIOS that asked) */
+  ack?: boolean;
+  /** serial: the COM port, 0..3 */
+  port?: number;
+}
+
+/** Watches or supplies the machine's input (host/replay.ts): a recorder hears every input as
+ * it is delivered; a replayer makes the machine ignore live input and delivers its own, each
+ * at the instruction count it was recorded at. */
+export interface InputTap {
+  /** live input is dropped (the replayed inputs are the machine's only input) */
+  readonly replaying: boolean;
+  /** an input was delivered (at machine.instructions) */
+  delivered(m: Machine, e: InputEvent): void;
+  /** before each slice of the core: deliver what is due; returns how many instructions may
+   * run before the next input (Infinity: no limit) */
+  beforeRun(m: Machine): number;
+  /** the latest virtual time an idle machine may skip to now */
+  idleLimit(m: Machine, t: bigint): bigint;
 }
 
 /** What sits at an IDE position: a hard disk or a CD-ROM drive (which may be empty). */
@@ -142,8 +171,11 @@ export class Machine {
   private debugDecoder = new TextDecoder("latin1");
   private drives: (BlockDevice | null)[] = [null, null, null, null];
   private driveLabels: string[] = ["", "", "", ""];
-  /** the floppy images as inserted (Machine.floppyChanges compares the guest's copy with them) */
+  /** the floppy images as inserted (Machine.floppyChanges compares the guest's copy with them;
+   * snapshots save the blocks the guest changed since) */
   private floppiesInserted: (Uint8Array | undefined)[] = [undefined, undefined];
+  /** records or replays input (host/replay.ts), when set */
+  inputTap?: InputTap;
   /** disk requests served, bytes read and written, errors and the last one's text (for --stats) */
   readonly diskStats = { requests: 0, bytesRead: 0, bytesWritten: 0, errors: 0, lastError: "" };
   /** the time limit of one request to an asynchronous disk (runAsync): past it the guest gets
@@ -241,6 +273,10 @@ export class Machine {
     if (inserted && this.core.floppy_size(drive) === inserted.length) this.u8.set(inserted, S.FLOPPY + drive * S.FLOPPY_MAX);
   }
 
+  /** The image inserted in drive 0 or 1 as it was inserted (snapshots save the blocks the
+   * guest changed since): the caller's bytes, which must not change while inserted. */
+  floppySource(drive: number): Uint8Array | null { return this.floppiesInserted[drive] ?? null; }
+
   /** A copy of the image in drive 0 or 1 as the guest left it (empty with no disk). */
   floppyImage(drive: number): Uint8Array {
     const size = this.core.floppy_size(drive);
@@ -288,6 +324,7 @@ export class Machine {
     const start = this.instructions;
     let left = budget;
     for (;;) {
+      if (this.inputTap) left = Math.min(left, this.inputTap.beforeRun(this));
       const reason = this.core.run(left);
       if (reason === S.EXIT_DISK) this.serveDisk();
       else if (reason === S.EXIT_JIT) this.jit.install();
@@ -454,25 +491,50 @@ export class Machine {
   /** Queue bytes for the guest to receive on COM n+1 (n = 0..3), at the line rate the guest
    * programmed. Returns how many fit (the queue holds 4088 bytes). */
   serialIn(n: number, bytes: Uint8Array | ArrayLike<number>): number {
+    if (this.inputTap?.replaying) return bytes.length;
     const q = S.QUEUE_SERIAL_IN + n * 0x1000;
     const cap = 0x1000 - 8;
     let head = this.r32(q);
     const tail = this.r32(q + 4);
     let i = 0;
     for (; i < bytes.length && ((head - tail) >>> 0) < cap; i++, head = (head + 1) >>> 0) this.u8[q + 8 + (head % cap)] = bytes[i] & 0xff;
+    if (i === 0) return 0; // (nothing new for the UART: a recording has nothing to note either)
     this.w32(q, head);
     this.core.serial_input(n);
+    this.inputTap?.delivered(this, { kind: "serial", port: n, bytes: Array.from(bytes).slice(0, i).map((b) => b & 0xff) });
     return i;
   }
 
   /** Keyboard input: scancode set 2 bytes (make codes, F0-prefixed break codes, E0/E1
    * prefixes) as a PS/2 keyboard sends them. Send one make per key press: the emulated keyboard
    * does its own typematic repeat, so drop the host's auto-repeat. All bytes or none are
-   * queued (false: the queue is full). */
-  sendScancodes(bytes: ArrayLike<number>): boolean {
-    if (!this.queuePut(S.QUEUE_KEYS, 0x1000, bytes)) return false;
-    this.core.input_ready();
+   * queued (false: the queue is full). With ack, the BIOS's "a key was asked for" flag
+   * (BIOS_FLAGS bit 1) is cleared as the key goes in (host/run.ts types that way). */
+  sendScancodes(bytes: ArrayLike<number>, ack = false): boolean {
+    if (this.inputTap?.replaying) return true;
+    return this.deliver({ kind: "keys", bytes: Array.from(bytes), ack });
+  }
+
+  /** Put an input into the machine now (the replayer's way in; the public methods above
+   * come here too). False when its queue is full. */
+  deliver(e: InputEvent): boolean {
+    if (e.kind === "serial") {
+      const tap = this.inputTap;
+      this.inputTap = undefined;
+      try { if (this.serialIn(e.port ?? 0, e.bytes) !== e.bytes.length) return false; } finally { this.inputTap = tap; }
+    } else {
+      if (!this.queuePut(e.kind === "keys" ? S.QUEUE_KEYS : S.QUEUE_MOUSE, 0x1000, e.bytes)) return false;
+      if (e.ack) this.w32(S.BIOS_FLAGS, this.r32(S.BIOS_FLAGS) & ~2);
+      this.core.input_ready();
+    }
+    this.inputTap?.delivered(this, e);
     return true;
+  }
+
+  /** Skip virtual time forward to t while the guest idles (deterministic runs; host/run.ts):
+   * never past an input a replay delivers at this instruction. */
+  idleUntil(t: bigint): void {
+    this.core.idle_until(this.inputTap ? this.inputTap.idleLimit(this, t) : t);
   }
 
   /** Mouse input: relative movement (dx right, dy DOWN, in counts at 4 per mm), the full button
@@ -488,9 +550,8 @@ export class Machine {
       rec.push(x & 0xff, y & 0xff, buttons & 0x1f, z & 0xff);
       dx -= x; dy -= y; wheel -= z;
     } while (dx !== 0 || dy !== 0 || wheel !== 0);
-    if (!this.queuePut(S.QUEUE_MOUSE, 0x1000, rec)) return false;
-    this.core.input_ready();
-    return true;
+    if (this.inputTap?.replaying) return true;
+    return this.deliver({ kind: "mouse", bytes: rec });
   }
 
   // The host is the producer of input queues (core-as/bus/queue.ts): it writes head only.

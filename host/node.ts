@@ -4,6 +4,16 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { Machine, MachineOptions, ConfigError } from "./machine.js";
 import { BlockDevice, Overlay } from "./blockdev.js";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { setSnapshotCodec } from "./snapshot.js";
+
+// Snapshots (host/snapshot.ts) compress with Node's zlib: the same deflate-raw as the
+// browsers' CompressionStream, and several times faster than Node's implementation of that.
+// Level 1: a booted Linux's RAM deflates 4% larger than at the default level, in 60% of the time.
+setSnapshotCodec({
+  deflate: (raw) => new Uint8Array(deflateRawSync(raw, { level: 1 })),
+  inflate: (packed, limit) => new Uint8Array(inflateRawSync(packed, { maxOutputLength: limit })),
+});
 
 const here = dirname(fileURLToPath(import.meta.url));
 

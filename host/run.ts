@@ -132,7 +132,8 @@ export class Runner {
     const m = this.machine;
     const t0 = performance.now();
     // the clock the guest sees follows the time this machine has run, not the pauses between runs
-    const clockBase = t0 - this.runMs;
+    // (a restored machine's clock is where the snapshot left it: wall time goes on from there)
+    const clockBase = t0 - Math.max(this.runMs, Number(m.core.now_ns()) / 1e6);
     const deadline = t0 + (opts.timeoutMs ?? Infinity);
     const slice = opts.slice ?? this.options.slice ?? 1_000_000;
     const deterministic = !!m.options.deterministic;
@@ -149,6 +150,7 @@ export class Runner {
     let match: RunResult["match"];
     let end: RunEnd = "timeout";
     const i0 = m.instructions;
+    let lastYield = t0;
     const drain = (): void => {
       const text = m.drainDebug();
       if (text) {
@@ -193,7 +195,7 @@ export class Runner {
       if ((flags & 2) === 0) return;
       const head = m.dv.getUint16(S.RAM + 0x41a, true), tail = m.dv.getUint16(S.RAM + 0x41c, true);
       if (head !== tail) return;
-      if (m.sendScancodes(this.keys[0])) { this.keys.shift(); m.w32(S.BIOS_FLAGS, flags & ~2); }
+      if (m.sendScancodes(this.keys[0], true)) this.keys.shift();
     };
     if (this.exitValue !== undefined) end = "guest-exit";
     else if (signal?.aborted) end = "stopped";
@@ -225,15 +227,20 @@ export class Runner {
       if (reason === S.EXIT_HALT) {
         const until = m.haltUntil;
         if (until === 0n) { end = "halted"; break; } // hlt with interrupts off: nothing can wake it
-        if (deterministic) m.core.idle_until(endNs !== undefined && endNs < until ? endNs : until);
+        if (deterministic) m.idleUntil(endNs !== undefined && endNs < until ? endNs : until);
         else {
           const waitMs = Number(until - m.core.now_ns()) / 1e6;
           await sleep(Math.max(0, Math.min(waitMs, 10, deadline - performance.now())));
         }
       }
       if (performance.now() >= deadline) { end = "timeout"; break; }
-      // let timers and I/O run between slices
-      if (reason === S.EXIT_BUDGET) await new Promise((r) => setImmediate(r));
+      // let timers and I/O run between slices, and at least every 10 ms (a deterministic machine
+      // that idles skips time from halt to halt and never ends a slice by its budget: typed
+      // input would never arrive)
+      if (reason === S.EXIT_BUDGET || performance.now() - lastYield >= 10) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
     }
     this.runMs += performance.now() - t0;
     return { end, debugOutput: out, serialOutput: serial, error, match, exitValue: this.exitValue, seconds: (performance.now() - t0) / 1000, instructions: m.instructions - i0 };

@@ -226,7 +226,7 @@ export type StepsOutcome =
 
 export interface StepHooks {
   screenshot(file: string, step: Step): void;
-  saveState(file: string, step: Step): void;
+  saveState(file: string, step: Step): void | Promise<void>;
   /** the default time limit of an expect step, in seconds */
   expectTimeout?: number;
 }
@@ -255,7 +255,7 @@ export async function runSteps(session: Session, steps: Step[], hooks: StepHooks
         break;
       }
       case "screenshot": hooks.screenshot(step.file, step); break;
-      case "save-state": hooks.saveState(step.file, step); break;
+      case "save-state": await hooks.saveState(step.file, step); break;
       case "exit": return { end: "exit", status: step.status, step };
     }
   }

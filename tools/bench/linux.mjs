@@ -58,13 +58,19 @@ function verifyGzip(out, who) {
 
 // ---- tab86 ----
 
-async function tab86Boot(cmdline) {
+// a machine with the kernel loaded, not started
+async function tab86Machine(cmdline) {
   const m = await createNodeMachine({ memMiB: MEM_MIB, rom: readImage(defaultBiosPath(), "BIOS"), deterministic: DETERMINISTIC });
   loadKernel(m, {
     kernel: readImage(KERNEL, "kernel"), name: "vmlinuz",
     initrd: [{ name: "initrd.img", data: readImage(INITRD, "initrd") }],
     append: cmdline,
   });
+  return m;
+}
+
+async function tab86Boot(cmdline) {
+  const m = await tab86Machine(cmdline);
   // one Runner for the machine's life: it carries the run time on which the guest clock is
   // based from one command to the next (a fresh one would start that clock again from zero,
   // and the guest would wait, halted, until the wall clock caught up with its own)
@@ -83,7 +89,7 @@ async function tab86Shell(runner, line, until) {
   return { cpu: cpuNow() - c0, out: stripControls(r.serialOutput).replace(/\r/g, ""), seconds: r.seconds, instructions: Number(r.instructions) };
 }
 
-async function runTab86(cmdline) {
+async function runTab86(cmdline, snapRows) {
   console.log(`tab86: ${BOOTS} boots, then the workloads (load average ${load()})`);
   const boots = [];
   for (let i = 0; i < BOOTS; i++) {
@@ -92,6 +98,8 @@ async function runTab86(cmdline) {
   }
   const { m, runner } = boots[boots.length - 1];
   const { seconds, cpu, instructions } = middle(boots);
+  const { benchSnapshot } = await import("./snapshot.mjs");
+  snapRows.push(await benchSnapshot(`Linux (npm run images) at the shell prompt, ${MEM_MIB} MiB`, m, () => tab86Machine(cmdline)));
   const res = { boot: { seconds, cpu, instructions } };
   for (const w of WORK) {
     const before = { ...m.jitStats(), compiled: Number(m.r64(JIT_INSNS)) };
@@ -151,7 +159,8 @@ async function runV86(v86, cmdline) {
 
 // ---- both ----
 
-export async function benchLinux() {
+/** snapRows: the snapshot table (tools/bench/snapshot.mjs) gets a row for the booted Linux. */
+export async function benchLinux(snapRows = []) {
   const manifestPath = join(IMAGES, "manifest.json");
   if (!existsSync(manifestPath)) { console.log("(Linux images not built: run npm run images; Linux benchmarks skipped)"); return; }
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
@@ -160,7 +169,7 @@ export async function benchLinux() {
   const v86 = await findV86();
   if (v86.missing) console.log(`v86 skipped: ${v86.missing}`);
 
-  const t = await runTab86(cmdline);
+  const t = await runTab86(cmdline, snapRows);
   let v;
   if (!v86.missing) {
     try {

@@ -206,6 +206,22 @@ if (bootRows.length) {
   console.log("FreeDOS boot to the prompt: --deterministic, median of 3 runs");
 }
 
+// Snapshots of a booted FreeDOS (tools/bench/snapshot.mjs); Linux's follow its boot
+const { benchSnapshot, printSnapshotRows } = await import("./snapshot.mjs");
+const snapRows = [];
+{
+  const path = new URL("freedos-boot-1440k.img", images);
+  if (existsSync(path)) {
+    const img = new Uint8Array(readFileSync(path));
+    const fresh = async () => { const m = await createNodeMachine({ memMiB: 32, rom: bios, deterministic: true }); m.insertFloppy(0, img); return m; };
+    const m = await fresh();
+    const r = await runMachine(m, { until: /A:\\>\s*$/, untilScreen: true, timeoutMs: 120_000 });
+    if (r.end !== "matched") throw new Error(`freedos-boot-1440k.img: no A:\\> prompt (${r.end})`);
+    snapRows.push(await benchSnapshot("FreeDOS (freedos-boot-1440k.img) at A:\\>, 32 MiB", m, fresh));
+  }
+}
+
 // Linux (npm run images): boot to the shell and guest workloads (tools/bench/linux.mjs)
 const { benchLinux } = await import("./linux.mjs");
-await benchLinux();
+await benchLinux(snapRows);
+if (snapRows.length) printSnapshotRows(snapRows);
