@@ -81,11 +81,12 @@ describe("Linux framebuffer console (vesafb)", () => {
     expect(boot).toMatch(/vesafb: mode is 1024x768x24/);
     expect(boot).toMatch(/Console: switching to colour frame buffer device 128x48/);
 
-    // The serial prompt can come while tty1 is still being drawn: the process writing to tty1
-    // yields inside fbcon's redraw (console_conditional_schedule() in fbcon_redraw), and a
-    // screenshot then shows a half-scrolled screen (the guest's own vc buffer is half updated
-    // too). So first let the tty1 shell start, then write to tty1, which takes the console lock
-    // and so returns only after any drawing in progress has finished (and hides the cursor).
+    // The serial prompt can arrive while tty1 is still being drawn (the tty1 shell's greeting
+    // scrolls the console while the serial shell's prompt drains out of the UART), and a
+    // screenshot then shows a half-scrolled screen, as the guest's own vc buffer is at that
+    // instant (docs/devices.md). So let the tty1 shell start, then write to tty1: that takes the
+    // console lock, so it returns only after any drawing in progress has finished (and it hides
+    // the cursor).
     await sh.run("sleep 1; printf '\\033[?25l' > /dev/tty1");
 
     // the boot: kernel messages scrolled through the framebuffer console (redrawn row by row),
