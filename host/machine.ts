@@ -342,6 +342,7 @@ export class Machine {
     let left = budget;
     for (;;) {
       if (this.r32(S.DISK_REQ_STATE) === 1) await this.serveDiskAsync(); // left by run()
+      if (this.inputTap) left = Math.min(left, this.inputTap.beforeRun(this));
       const reason = this.core.run(left);
       if (reason === S.EXIT_DISK) {
         // a synchronous device is served without a turn of the event loop
