@@ -81,6 +81,10 @@ export interface InputTap {
 /** What sits at an IDE position: a hard disk or a CD-ROM drive (which may be empty). */
 export type DriveKind = "hd" | "cd";
 /** IDE positions: 0 primary master, 1 primary slave, 2 secondary master, 3 secondary slave. */
+/** The range of the wall-clock mode's adaptive clock rate, nanoseconds per instruction. */
+export const CLOCK_RATE_MIN_NS = 0.05;
+export const CLOCK_RATE_MAX_NS = 1000;
+
 export const DRIVE_NAMES = ["primary master", "primary slave", "secondary master", "secondary slave"];
 
 export interface MachineOptions {
@@ -92,7 +96,8 @@ export interface MachineOptions {
   deterministic?: boolean;
   /** a triple fault stops the run (EXIT_TRIPLE_FAULT) instead of resetting the machine */
   stopOnTripleFault?: boolean;
-  /** nanoseconds of virtual time per instruction in deterministic mode (default 10) */
+  /** nanoseconds of virtual time per instruction in deterministic mode (default 10); with the
+   * clock on wall time, the starting rate, which then follows the machine's real speed */
   nsPerInstruction?: number;
   /** the RTC's time at power-on, kept by the chip as UTC (default: now, or 2000-01-01
    * 00:00:00 UTC with deterministic); it then advances with virtual time */
@@ -321,6 +326,13 @@ export class Machine {
    * the other exit reasons. A request for an asynchronous device (HTTP) cannot be served here:
    * it throws AsyncDiskError, the request stays posted, and runAsync() carries on from it. */
   run(budget: number): number {
+    const t0 = performance.now(), i0 = this.instructions;
+    const reason = this.runSlices(budget);
+    this.adaptClockRate(t0, i0);
+    return reason;
+  }
+
+  private runSlices(budget: number): number {
     const start = this.instructions;
     let left = budget;
     for (;;) {
@@ -338,6 +350,13 @@ export class Machine {
    * machine does not run (the core waits for disk_done()); the request is awaited, then the
    * run goes on. With synchronous disks it does what run() does. */
   async runAsync(budget: number): Promise<number> {
+    const t0 = performance.now(), i0 = this.instructions;
+    const reason = await this.runSlicesAsync(budget);
+    this.adaptClockRate(t0, i0);
+    return reason;
+  }
+
+  private async runSlicesAsync(budget: number): Promise<number> {
     const start = this.instructions;
     let left = budget;
     for (;;) {
@@ -365,6 +384,24 @@ export class Machine {
     }
     return this.core.step();
   }
+
+  // Wall-clock mode: instructions between two clock syncs advance the guest's clock at
+  // NS_PER_INSN_FP. At a fixed rate (10 ns) an emulator faster than 100 MIPS would move the
+  // guest's clock ahead of the wall, and the next idle wait would last until the wall caught
+  // up, holding the machine to 100 MIPS on average. So the rate follows the host time an
+  // instruction has been taking here (an average over recent runs, halts excluded).
+  private hostNsPerInsn = 0;
+  private adaptClockRate(t0: number, i0: bigint): void {
+    const n = Number(this.instructions - i0);
+    if (this.options.deterministic || n < 50_000) return;
+    const ns = ((performance.now() - t0) * 1e6) / n;
+    this.hostNsPerInsn = this.hostNsPerInsn ? this.hostNsPerInsn * 0.75 + ns * 0.25 : ns;
+    const fp = Math.round(Math.min(CLOCK_RATE_MAX_NS, Math.max(CLOCK_RATE_MIN_NS, this.hostNsPerInsn)) * 65536);
+    if (fp === this.r32(S.NS_PER_INSN_FP)) return;
+    this.core.sync_clock(this.core.now_ns()); // rebase at this instruction: the new rate applies from here
+    this.w32(S.NS_PER_INSN_FP, fp);
+  }
+
 
   /** Counters of the JIT for --stats. */
   jitStats(): Record<string, number> {

@@ -21,6 +21,7 @@
 // hashes are crypto.subtle's SHA-256.
 import * as S from "../core-as/state.js";
 import type { Machine } from "./machine.js";
+import { CLOCK_RATE_MIN_NS, CLOCK_RATE_MAX_NS } from "./machine.js";
 import { Overlay, BlockDevice } from "./blockdev.js";
 import { crc32Of } from "./crc32.js";
 import { TAB86_VERSION } from "./version.js";
@@ -379,6 +380,12 @@ function checkConfigWords(m: Machine, sections: Section[], name: string): void {
     const page = (addr - S.STATE) >> 12;
     const i = state ? state.numbers.indexOf(page) : -1;
     const saved = i < 0 ? 0 : new DataView(state!.data.buffer, state!.data.byteOffset).getUint32(i * PAGE + ((addr - S.STATE) & (PAGE - 1)), true);
+    // with the clock on wall time the rate follows the machine's speed (Machine.adaptClockRate):
+    // any rate the host could have set is fine
+    if (addr === S.NS_PER_INSN_FP && !m.options.deterministic) {
+      if (saved >= CLOCK_RATE_MIN_NS * 65536 && saved <= Math.ceil(CLOCK_RATE_MAX_NS * 65536) + 1) continue;
+      throw new SnapshotError(`${name}: corrupted (the saved clock rate is out of range)`);
+    }
     if (saved !== m.r32(addr)) throw new SnapshotError(`${name}: corrupted (the saved ${what} is not this machine's)`);
   }
 }
