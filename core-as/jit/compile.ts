@@ -23,29 +23,20 @@
 // page crossing; anything else (a miss, MMIO, a code page, a fault) runs the whole instruction
 // through the helper instead. Nothing is written before every check has passed, so the helper
 // starts from the state the instruction started with, and faults are exact.
-import {
-  REGS, EIP, SEG_MAX, LF_OP, LF_SIZE, LF_SRC1, LF_SRC2, LF_RES, LF_MASK, EFLAGS, JIT_PENDING_LEN, JIT_BYTES,
-  JIT_EXIT_BRANCH, JIT_EXIT_BUDGET, JIT_LAST_EXIT,
-} from "../state";
-import { decode, OP, MOD, REG, RM, O32, A32, LOCK, IMM, SEG, REP } from "../cpu/decode";
-import { DECODE_INFO, DI_PREFIX } from "../cpu/gen/decode_info";
-import { SEG_LIMIT, SEG_MIN, SEG_OK, SEG_BASE, TLB, TLB_RMASK_NOW, TLB_WMASK_NOW, MODE, MODE_STACK32, REG_ESP } from "../state";
-import { TLB_VALID } from "../cpu/tlb";
+import { EIP, SEG_MAX, JIT_PENDING_LEN, JIT_BYTES, JIT_EXIT_BRANCH, JIT_LAST_EXIT } from "../state";
+import { decode, OP, REG, O32, LOCK, IMM } from "../cpu/decode";
 import { FW_START, FW_LEN, FW_HOST, set_fetch_window } from "../cpu/fetch_window";
 import { FAULTED, clear_fault } from "../cpu/fault";
 import { S_CS } from "../cpu/regs";
-import { LOP_ADD, LOP_SUB, LOP_LOGIC, LOP_RESULT, F_ARITH, F_CF, F_OF, F_AF, F_PF, F_ZF, F_SF } from "../cpu/flags";
 import {
-  POS, OVERFLOW, wasm_reset, b, uleb, placeholder, patch, name, i32c, lget, lset, ltee,
-  load_abs, store_abs_tail, store_const,
-  LOOP, IF, ELSE, END, BR, BR_IF, RETURN, CALL, BLOCK, I32_LOAD, I32_LOAD8_U, I32_LOAD16_U, I32_STORE,
-  I32_STORE8, I32_STORE16, I32_SHL, I32_SHR_U, I32_SHR_S, I32_GT_U, I32_GE_U, I64_EXTEND_I32_S, I64_MUL, I32_WRAP_I64, I64_NE,
-  SELECT, LOCAL_TEE, LOCAL_GET, T_I64, I32_EQ, I32_NE, I32_EQZ, I32_LT_U, I32_LE_U, I32_LT_S,
-  I32_LE_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID, T_I32,
+  POS, OVERFLOW, wasm_reset, b, uleb, placeholder, patch, name, i32c, lget, lset, ltee, load_abs,
+  store_const, LOOP, IF, END, BR, CALL, T_I64, I32_EQ, I32_LE_S, I32_ADD, I32_AND, VOID, T_I32,
 } from "./wasm";
 import { E_INSNS, E_BYTES, E_MAXEIP } from "./cache";
-
-import { F_INSN, K_NONE, L_BUDGET, L_DONE, L_T, MAX_INSNS, cond, depth, entry_eip, exit_to, flush_flags, goto_dest, inline_simple, last_kind, max_eip, pend_op, ret_done } from "./emit";
+import {
+  F_INSN, K_NONE, L_BUDGET, L_DONE, L_T, MAX_INSNS, cond, depth, entry_eip, exit_to, flush_flags,
+  goto_dest, inline_simple, last_kind, max_eip, pend_op, ret_done,
+} from "./emit";
 import { inline_callret, inline_stack } from "./emit_mem";
 
 function header(): void {
