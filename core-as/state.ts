@@ -19,7 +19,7 @@
 //   0x0004_0000  +--------------------------+
 //                | QUEUES: host <-> devices |  serial, keyboard, mouse
 //   0x0006_0000  | PORT_WATCH, PORT_TRACE   |  ports whose writes are recorded (--trace-port), the record ring
-//   0x0008_0000  | JIT_SLOTS                |  the JIT's function table slots (core-as/jit/)
+//   0x0008_0000  | JIT_SLOTS, _SERIALS      |  the JIT's function table slots (core-as/jit/)
 //   0x0010_0000  +--------------------------+
 //                | TLB: 1 Mi x u32          |  one entry per linear 4 KiB page
 //   0x0050_0000  +--------------------------+
@@ -316,6 +316,7 @@ export const JIT_CACHE = 0xf00000; // JIT_CACHE_N x 32 bytes
 export const JIT_CACHE_N = 16384;
 export const JIT_SLOTS = 0x80000; // up to JIT_SLOTS_MAX x u32
 export const JIT_SLOTS_MAX = 4096;
+export const JIT_SLOT_SERIALS = 0x84000; // JIT_SLOTS_MAX x u32: the serial number of the module in each slot (0 free)
 export const JIT_BUF = 0x7e0000;
 export const JIT_BUF_SIZE = 0x10000;
 export const JIT_CODE_PAGES = 0xe00000; // one byte per 4 KiB host page, the whole 4 GiB (RAM goes up to 0xC6000000)
@@ -369,3 +370,4 @@ export const MODE_VM = 2;
 export const MODE_CODE32 = 4;
 export const MODE_STACK32 = 8;
 export const MODE_PG = 16;
+export const MODE_FLAT = 32; // ES, SS and DS: base 0, offsets 0..4G, read/write (compiled code skips their checks)

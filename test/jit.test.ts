@@ -236,4 +236,52 @@ describe("JIT", () => {
     expect(end.regs[0]).toBeGreaterThan(10000);
     expect(end.jit.jit_exits_budget).toBeGreaterThan(0);
   });
+
+  it("enters a region at any of its blocks, and none of them once its page is written", async () => {
+    // With every block compiled at its first execution: 0x2000's region (the calls and the
+    // places they return to), then A's region {A, B}; the first direct call of B enters that
+    // region at B (no new module); the write to B's page drops the region, so the second call
+    // of B compiles B anew (and runs the new code). The continuation after the write at
+    // 0x2011 is compiled too: 4 modules. A region entered only at its first block would need
+    // 5, and a block entry still naming the dropped module would add 5 + 5 instead of 10 + 10.
+    const end = await both((m) => {
+      flat32(m);
+      m.setReg(4, 0x8000);
+      m.setReg(2, 0);
+      put(m, 0x1000, [0xb8, 5, 0, 0, 0, 0xeb, 0x09]); //  A: mov eax, 5; jmp B
+      put(m, 0x1010, [0x01, 0xc2, 0xc3]); //                B: add edx, eax; ret
+      put(m, 0x2000, [
+        0xe8, ...le32(0x1000 - 0x2005), //   call A
+        0xe8, ...le32(0x1010 - 0x200a), //   call B
+        0xc6, 0x05, ...le32(0x1011), 0xd2, // mov byte [0x1011], 0xD2 (B: add edx, edx)
+        0xe8, ...le32(0x1010 - 0x2016), //   call B
+        0xf4,
+      ]);
+    }, 0x2000);
+    expect(end.regs[2]).toBe(20);
+    expect(end.jit.jit_modules).toBe(4);
+  });
+
+  it("leaves the flat-segment shortcut when DS gets a base (the same code then reads elsewhere)", async () => {
+    const end = await both((m) => {
+      pmWithIdt(m);
+      // selector 0x18: data, base 0x1000, 4 GiB
+      put(m, 0x518, [0xff, 0xff, 0x00, 0x10, 0x00, 0x92, 0xcf, 0x00]);
+      m.w32(S.GDTR_LIMIT, 0x1f);
+      m.setReg(2, 0);
+      put(m, 0x100, le32(0x1111));
+      put(m, 0x1100, le32(0x220000));
+      put(m, 0x4000, [
+        0xb9, 2, 0, 0, 0, //             mov ecx, 2
+        0x8b, 0x05, ...le32(0x100), // .l: mov eax, [0x100]
+        0x01, 0xc2, //                   add edx, eax
+        0x66, 0xbb, 0x18, 0x00, //       mov bx, 0x18
+        0x8e, 0xdb, //                   mov ds, bx
+        0x49, //                         dec ecx
+        0x75, 0xef, //                   jnz .l
+        0xf4,
+      ]);
+    }, 0x4000);
+    expect(end.regs[2]).toBe(0x221111);
+  });
 });

@@ -3,8 +3,8 @@
 // SEG_OK are derived from it (and the mode) by seg_update_checks so memory.ts checks an access
 // with two compares. Real-mode and V86 loads live here; protected-mode loads with their
 // descriptor checks are in descriptors.ts.
-import { SEG_SEL, SEG_BASE, SEG_LIMIT, SEG_ATTR, SEG_MIN, SEG_MAX, SEG_OK, MODE, MODE_PE, MODE_VM, MODE_CODE32, MODE_STACK32, CR0, EFLAGS, CPL } from "../state";
-import { S_CS, S_SS } from "./regs";
+import { SEG_SEL, SEG_BASE, SEG_LIMIT, SEG_ATTR, SEG_MIN, SEG_MAX, SEG_OK, MODE, MODE_PE, MODE_VM, MODE_CODE32, MODE_STACK32, MODE_FLAT, CR0, EFLAGS, CPL } from "../state";
+import { S_CS, S_SS, S_DS, S_ES } from "./regs";
 import { reset_fetch_window } from "./fetch_window";
 import { update_tlb_masks } from "./tlb";
 import { prefixes_reset } from "./decode";
@@ -50,6 +50,23 @@ export function seg_update_checks(s: i32): void {
   store<u32>(SEG_MIN + (s << 2), min);
   store<u32>(SEG_MAX + (s << 2), max);
   store<u32>(SEG_OK + (s << 2), ok);
+  if (s == S_ES || s == S_SS || s == S_DS) update_flat();
+}
+
+// MODE_FLAT: whether ES, SS and DS all have base 0 and allow reads and writes at every 32-bit
+// offset (a flat model: Linux, DOS extenders). Compiled code made for it skips their segment
+// checks, so a change ends the running block (CODE_CONTEXT_CHANGED) and selects other code.
+export function update_flat(): void {
+  const flat = is_flat(S_ES) && is_flat(S_SS) && is_flat(S_DS);
+  const m = load<u32>(MODE);
+  if (flat == ((m & MODE_FLAT) != 0)) return;
+  store<u32>(MODE, flat ? m | MODE_FLAT : m & ~MODE_FLAT);
+  reset_fetch_window();
+}
+
+@inline function is_flat(s: i32): bool {
+  return load<u32>(SEG_BASE + (s << 2)) == 0 && load<u32>(SEG_MIN + (s << 2)) == 0 &&
+    load<u32>(SEG_MAX + (s << 2)) == 0xffffffff && load<u32>(SEG_OK + (s << 2)) == 7;
 }
 
 // Recompute the MODE bits from CR0, EFLAGS.VM, CS.D and SS.B, and everything derived from
@@ -68,7 +85,7 @@ export function update_mode(): void {
   }
   if ((cr0 & 0x80000001) == 0x80000001) m |= 16;
   const old = load<u32>(MODE);
-  store<u32>(MODE, m);
+  store<u32>(MODE, m | (old & MODE_FLAT));
   if (((old ^ m) & (MODE_PE | MODE_VM)) != 0) for (let s = 0; s < 6; s++) seg_update_checks(s);
   update_tlb_masks();
   reset_fetch_window();
@@ -97,6 +114,7 @@ export function seg_load_real(s: i32, sel: u32): void {
   store<u32>(SEG_SEL + (s << 2), sel);
   store<u32>(SEG_BASE + (s << 2), sel << 4);
   if (s == S_CS) reset_fetch_window();
+  else if (s == S_ES || s == S_SS || s == S_DS) update_flat();
 }
 
 // Virtual-8086 mode: base = selector * 16, limit 64 KiB, a present writable data segment of

@@ -8,14 +8,19 @@
 // single-instruction block, cache generation):
 //
 //   +0 host  +4 eip  +8 mode key  +12 slot (0 not compiled, NO_SLOT never)  +16 hits
-//   +20 instructions in the block  +24 bytes of code  +28 highest EIP it fetches or jumps to
+//   +20 the longest block of the region (bits 0-15) and this entry's block in it (16-31)
+//   +24 the module's serial number  +28 highest EIP the region fetches or jumps to
+//
+// A region (jit/compile.ts) has an entry here for each of its blocks, all naming its table
+// slot; the first (the one that was hot) owns the slot. The serial number tells whether the
+// slot still holds that module: when the owner is dropped, the others stop matching.
 //
 // A new entry takes the way entered less often once that way's count, halved by each
 // newcomer, reaches zero (jit/jit.ts); the old block's table slot is freed. Table slots are handed out
 // from JIT_SLOTS; when all are taken, the coldest block (fewest entries since the last
 // eviction round) is evicted.
 import {
-  JIT_CACHE, JIT_CACHE_N, JIT_SLOTS, JIT_SLOT_BASE, JIT_SLOT_COUNT, JIT_CODE_PAGES, JIT_INVALIDATIONS,
+  JIT_CACHE, JIT_CACHE_N, JIT_SLOTS, JIT_SLOT_SERIALS, JIT_SLOT_BASE, JIT_SLOT_COUNT, JIT_CODE_PAGES, JIT_INVALIDATIONS,
   JIT_EVICTIONS, JIT_FLUSHES, TLB, TLB_LIST, TLB_LIST_LEN, TLB_LIST_MAX,
 } from "../state";
 import { TLB_MMIO, TLB_NO_WRITE_USER, TLB_NO_WRITE_SUP } from "../cpu/tlb";
@@ -26,7 +31,7 @@ export const E_MODE = 8;
 export const E_SLOT = 12;
 export const E_HITS = 16;
 export const E_INSNS = 20;
-export const E_BYTES = 24;
+export const E_SERIAL = 24;
 export const E_MAXEIP = 28; // highest EIP the block reads code at or jumps to (checked against the CS limit at entry)
 export const NO_SLOT: u32 = 0xffffffff;
 
@@ -81,7 +86,10 @@ function free_slot_of(e: u32): void {
     // (an entry from before a flush may name a slot that another block owns by now)
     const i = slot - load<u32>(JIT_SLOT_BASE);
     const own = JIT_SLOTS + (i << 2);
-    if (i < load<u32>(JIT_SLOT_COUNT) && load<u32>(own) == (e - JIT_CACHE) / 32 + 1) store<u32>(own, 0);
+    if (i < load<u32>(JIT_SLOT_COUNT) && load<u32>(own) == (e - JIT_CACHE) / 32 + 1) {
+      store<u32>(own, 0);
+      store<u32>(JIT_SLOT_SERIALS + (i << 2), 0);
+    }
   }
   store<u32>(e + E_SLOT, 0);
 }
@@ -89,6 +97,55 @@ function free_slot_of(e: u32): void {
 export function drop_entry(e: u32): void {
   free_slot_of(e);
   store<u32>(e + E_HOST, 0);
+}
+
+// Serial numbers of installed modules (never 0: a free slot's serial).
+let serial: u32 = 0;
+export function next_serial(): u32 {
+  serial++;
+  if (serial == 0) { jit_flush_all(); serial = 1; }
+  return serial;
+}
+
+// Whether entry e names a table slot that still holds its module.
+@inline export function slot_current(e: u32, slot: u32): bool {
+  return load<u32>(JIT_SLOT_SERIALS + ((slot - load<u32>(JIT_SLOT_BASE)) << 2)) == load<u32>(e + E_SERIAL);
+}
+
+// An entry for block `insns >>> 16` of a region just installed, in the way that has no
+// compiled code of its own (a block that is also the start of another region keeps it).
+// Gives up when both ways hold compiled code.
+export function add_region_entry(host: u32, eip: u32, key: u32, slot: u32, ser: u32, insns: u32, maxeip: u32, hits: u32): void {
+  const e1 = entry_addr(host, eip), e2 = e1 ^ 32;
+  let e: u32 = 0;
+  if (matches(e1, host, eip, key)) e = e1;
+  else if (matches(e2, host, eip, key)) e = e2;
+  if (e != 0 && compiled(e, key)) return;
+  if (e == 0) {
+    if (!compiled(e1, key) && (compiled(e2, key) || load<u32>(e1 + E_HITS) <= load<u32>(e2 + E_HITS) || (load<u32>(e1 + E_MODE) >>> 8) != JIT_GEN)) e = e1;
+    else if (!compiled(e2, key)) e = e2;
+    else return;
+    if (load<u32>(e + E_HOST) != 0) drop_entry(e);
+    store<u32>(e + E_HOST, host);
+    store<u32>(e + E_EIP, eip);
+    store<u32>(e + E_MODE, key);
+  } else free_slot_of(e);
+  store<u32>(e + E_SLOT, slot);
+  store<u32>(e + E_HITS, hits);
+  store<u32>(e + E_INSNS, insns);
+  store<u32>(e + E_SERIAL, ser);
+  store<u32>(e + E_MAXEIP, maxeip);
+}
+
+@inline function matches(e: u32, host: u32, eip: u32, key: u32): bool {
+  return load<u32>(e + E_HOST) == host && load<u32>(e + E_EIP) == eip && load<u32>(e + E_MODE) == key;
+}
+
+// A current-generation entry with its module in the table
+function compiled(e: u32, key: u32): bool {
+  if (load<u32>(e + E_HOST) == 0 || (load<u32>(e + E_MODE) >>> 8) != JIT_GEN) return false;
+  const slot = load<u32>(e + E_SLOT);
+  return slot != 0 && slot != NO_SLOT && slot_current(e, slot);
 }
 
 // A free table slot for entry e (evicting the coldest block if none is free); returns the table
@@ -134,6 +191,7 @@ export function jit_flush_all(): void {
   }
   const n = load<u32>(JIT_SLOT_COUNT);
   memory.fill(JIT_SLOTS, 0, n * 4);
+  memory.fill(JIT_SLOT_SERIALS, 0, n * 4);
   store<u32>(JIT_FLUSHES, load<u32>(JIT_FLUSHES) + 1);
   JIT_INVALIDATED = true;
 }

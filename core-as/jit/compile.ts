@@ -23,19 +23,20 @@
 // page crossing; anything else (a miss, MMIO, a code page, a fault) runs the whole instruction
 // through the helper instead. Nothing is written before every check has passed, so the helper
 // starts from the state the instruction started with, and faults are exact.
-import { EIP, SEG_MAX, JIT_PENDING_LEN, JIT_BYTES, JIT_EXIT_BRANCH, JIT_LAST_EXIT } from "../state";
+import { EIP, SEG_MAX, MODE, MODE_STACK32, JIT_PENDING_LEN, JIT_BYTES, JIT_EXIT_BRANCH, JIT_LAST_EXIT } from "../state";
 import { decode, OP, REG, O32, LOCK, IMM } from "../cpu/decode";
 import { FW_START, FW_LEN, FW_HOST, set_fetch_window } from "../cpu/fetch_window";
 import { FAULTED, clear_fault } from "../cpu/fault";
 import { S_CS } from "../cpu/regs";
 import {
-  POS, OVERFLOW, wasm_reset, b, uleb, placeholder, patch, name, i32c, lget, lset, ltee, load_abs,
-  store_const, LOOP, IF, END, BR, CALL, T_I64, I32_EQ, I32_LE_S, I32_ADD, I32_AND, VOID, T_I32,
+  POS, OVERFLOW, wasm_reset, b, uleb, placeholder, patch, name, i32c, lget, ltee, store_const,
+  LOOP, BLOCK, BR_TABLE, IF, END, CALL, T_I64, I32_EQ, I32_ADD, VOID, T_I32,
 } from "./wasm";
-import { E_INSNS, E_BYTES, E_MAXEIP } from "./cache";
+import { E_INSNS, E_MAXEIP } from "./cache";
 import {
-  F_INSN, K_NONE, L_BUDGET, L_DONE, L_T, MAX_INSNS, cond, depth, entry_eip, exit_to, flush_flags,
-  goto_dest, inline_simple, last_kind, max_eip, pend_op, ret_done,
+  BLK_RET, BLK_START, F_INSN, K_NONE, L_DONE, L_IDX, L_T, MAX_BLOCKS, MAX_INSNS, block_index, cond,
+  depth, dispatch_on, exit_to, fall_into, flush_flags, goto_dest, inline_simple, last_kind, max_eip,
+  nblocks, pend_op, region_max, ret_done, set_region, transition,
 } from "./emit";
 import { inline_callret, inline_stack } from "./emit_mem";
 
@@ -57,8 +58,8 @@ function header(): void {
   name(0x63, 0); name(0x63, 0); b(0); b(0);
   name(0x63, 0); name(0x66, 0); b(0); b(2);
   patch(at);
-  // function section: one function of type t0
-  b(3); b(2); b(1); b(0);
+  // function section: one function of type t1, f(budget, block)
+  b(3); b(2); b(1); b(1);
   // export "f" = function 3
   b(7); b(5); b(1); name(0x66, 0); b(0); b(3);
 }
@@ -68,38 +69,180 @@ function rel_target(next: u32, rel: u32): u32 {
   return O32 ? t : t & 0xffff;
 }
 
-// Compile the block at (eip, host). Returns the module size in JIT_BUF, 0 if nothing was
-// compiled. `single` limits the block to one instruction (Machine.step with the JIT forced).
-export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: bool, forced: bool): u32 {
-  wasm_reset();
-  header();
-  // code section with one body
-  b(10); const sec = placeholder();
-  b(1); const body = placeholder();
-  b(2); b(8); b(T_I32); b(1); b(T_I64); // locals 1..8: i32, 9: i64
-  b(LOOP); b(VOID);
-  depth = 0;
-  entry_eip = eip;
-  last_kind = K_NONE;
-  pend_op = -1;
+// Limits of a region: instructions in one block, in all blocks (the module must fit JIT_BUF)
+const MAX_REGION_INSNS: u32 = 256;
 
-  // decode through a fetch window over this page from the entry, clipped to the CS limit:
-  // decode() then reads straight from the page and never touches the TLB or raises a fault
+// The fetch window of the region: the EIPs of the entry's page inside the CS limit.
+let win_lo: u32 = 0;
+let win_len: u32 = 0;
+export let region_host_lo: u32 = 0; // host address of EIP win_lo
+
+// decodable without leaving the window (the decoder may read up to 15 bytes)
+@inline function in_window(t: u32): bool { return t >= win_lo && (t - win_lo) + 16 <= win_len; }
+
+function add_block(t: u32, after_call: bool): void {
+  if (!in_window(t)) return;
+  const i = block_index(t);
+  if (i >= 0) { if (after_call) unchecked(BLK_RET[i] = true); return; }
+  if (nblocks >= MAX_BLOCKS) return;
+  unchecked(BLK_START[nblocks] = t);
+  unchecked(BLK_RET[nblocks] = after_call);
+  set_region(nblocks + 1, region_max);
+}
+
+// Whether the decoded call/ret runs inline (emit_mem.ts inline_callret)
+@inline function inline_call_form(): bool {
+  return O32 && !LOCK && (load<u32>(MODE) & MODE_STACK32) != 0;
+}
+
+// Pass 1: the blocks of the region. From the entry, follow the branches whose targets are in
+// the window (conditional branches both ways, jumps, calls and the instruction after a call,
+// where the return lands), as long as the region stays small. Returns false when the entry
+// itself cannot be decoded.
+function discover(eip: u32, single: bool): void {
+  unchecked(BLK_START[0] = eip);
+  unchecked(BLK_RET[0] = false);
+  set_region(1, 0);
+  let total: u32 = 0;
+  for (let i = 0; i < nblocks; i++) {
+    let cur = unchecked(BLK_START[i]);
+    let n: u32 = 0;
+    const limit: u32 = single ? 1 : MAX_INSNS;
+    while (n < limit && in_window(cur)) {
+      if (!decode(cur) || FAULTED) { clear_fault(); break; }
+      const next = load<u32>(EIP);
+      n++;
+      const op = OP;
+      if (single) break;
+      if (is_rel_branch(op)) {
+        add_block(rel_target(next, rel_of(op)), false);
+        if (op == 0xeb || op == 0xe9) break;
+        cur = next;
+        continue;
+      }
+      if (op == 0xe8 && inline_call_form()) {
+        add_block(rel_target(next, IMM), false);
+        add_block(next, true);
+        break;
+      }
+      if (is_block_end(op)) {
+        if (op == 0xe8 || op == 0x9a || (op == 0xff && (REG == 2 || REG == 3))) add_block(next, true);
+        break;
+      }
+      cur = next;
+    }
+    if (n > region_max) set_region(nblocks, n);
+    total += n;
+    if (total >= MAX_REGION_INSNS) { set_region(i + 1, region_max); break; }
+  }
+}
+
+@inline function is_rel_branch(op: i32): bool {
+  return ((op >= 0x70 && op <= 0x7f) || (op >= 0x180 && op <= 0x18f) || op == 0xeb || op == 0xe9) && !LOCK;
+}
+@inline function rel_of(op: i32): u32 {
+  return (op <= 0x7f || op == 0xeb) ? <u32><i32><i8>IMM : (O32 ? IMM : <u32><i32><i16>IMM);
+}
+
+// Compile the region entered at (eip, host). Returns the module size in JIT_BUF, 0 if nothing
+// was compiled. `single` limits it to one instruction (Machine.step with the JIT forced).
+export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: bool, forced: bool): u32 {
+  // decode through a fetch window over this page, clipped to the CS limit: decode() then reads
+  // straight from the page and never touches the TLB or raises a fault
   const save_start = FW_START, save_len = FW_LEN, save_host = FW_HOST;
   const save_eip = load<u32>(EIP);
-  let wlen: u32 = 0x1000 - (lin & 0xfff);
-  const room = load<u32>(SEG_MAX + (S_CS << 2)) - eip;
-  if (room < wlen - 1) wlen = room + 1;
-  set_fetch_window(eip, wlen, host);
+  const off = lin & 0xfff;
+  win_lo = eip >= off ? eip - off : 0;
+  region_host_lo = host - (eip - win_lo);
+  const hi: u64 = min<u64>(<u64>eip + <u64>(0x1000 - off), <u64>load<u32>(SEG_MAX + (S_CS << 2)) + 1);
+  win_len = <u32>(hi - <u64>win_lo);
+  set_fetch_window(win_lo, win_len, region_host_lo);
 
-  let n: u32 = 0;
+  discover(eip, single);
+  let size = emit_region(e, single, forced);
+  if (size == 0 && OVERFLOW && nblocks > 1) {
+    set_region(1, region_max); // too big for JIT_BUF: the entry block alone
+    size = emit_region(e, single, forced);
+  }
+  set_fetch_window(save_start, save_len, save_host);
+  store<u32>(EIP, save_eip);
+  return size;
+}
+
+// Pass 2: the module. f(budget, block) runs from region block `block`:
+//
+//   loop $top
+//     block $b(m-1) ... block $b0
+//       br_table $b0 .. $b(m-1) (local block)
+//     end  code of block 0 ... end  code of block m-1
+//   end
+//
+// A block's code ends by falling into the next one, by a transition (sets the block local and
+// branches to $top) or by returning. A block also ends where another one starts.
+function emit_region(e: u32, single: bool, forced: bool): u32 {
+  wasm_reset();
+  header();
+  b(10); const sec = placeholder();
+  b(1); const body = placeholder();
+  b(2); b(8); b(T_I32); b(1); b(T_I64); // locals 2..9: i32, 10: i64
+  b(LOOP); b(VOID);
+  const m = nblocks;
+  if (m > 1) {
+    for (let i = 0; i < m; i++) { b(BLOCK); b(VOID); }
+    lget(L_IDX);
+    b(BR_TABLE); uleb(<u32>m);
+    for (let i = 0; i < m; i++) uleb(<u32>i);
+    uleb(<u32>(m - 1));
+    b(END);
+  }
+  max_eip = unchecked(BLK_START[0]);
+  let total: u32 = 0;
   let helpers: u32 = 0; // instructions left to jit_insn
-  let cur = eip;
+  for (let i = 0; i < m; i++) {
+    depth = <u32>(m - 1 - i);
+    const r = emit_block(i, single);
+    total += r & 0xffff;
+    helpers += r >>> 16;
+    if (i < m - 1) { b(END); }
+  }
+  b(END); // loop
+  b(0x00); // unreachable: every path returns
+  b(END); // function
+  patch(body);
+  patch(sec);
+  if (total == 0 || OVERFLOW) return 0;
+  // A region that is mostly helper calls runs no faster than the interpreter (each helper
+  // decodes and dispatches as the interpreter does) but costs a compile and an entry: leave
+  // it interpreted unless everything is to be compiled.
+  if (!forced && helpers * 4 > total * 3) return 0;
+  store<u32>(e + E_INSNS, region_max); // block 0
+  store<u32>(e + E_MAXEIP, max_eip);
+  store<u32>(JIT_PENDING_LEN, POS);
+  store<u64>(JIT_BYTES, load<u64>(JIT_BYTES) + <u64>POS);
+  return POS;
+}
+
+// Emit the code of region block i. Returns instructions | helper calls << 16.
+function emit_block(i: i32, single: bool): u32 {
+  const start = unchecked(BLK_START[i]);
+  last_kind = K_NONE;
+  pend_op = -1;
+  let n: u32 = 0;
+  let helpers: u32 = 0;
+  let cur = start;
   let ended = false;
-  max_eip = eip;
   const limit: u32 = single ? 1 : MAX_INSNS;
   while (n < limit) {
-    if ((cur - eip) + 16 > wlen) break; // the decoder might need bytes beyond the window
+    if (!in_window(cur)) break;
+    if (n > 0) {
+      // another block starts here: go on there
+      const j = block_index(cur);
+      if (j >= 0) {
+        flush_flags();
+        if (j == i + 1) fall_into(j, n); else transition(j, n);
+        return n | helpers << 16;
+      }
+    }
     if (!decode(cur) || FAULTED) { clear_fault(); break; }
     const next = load<u32>(EIP);
     const last_byte = next - 1;
@@ -108,13 +251,12 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
     n++;
     const op = OP;
     // block-ending relative branches, inline
-    if (((op >= 0x70 && op <= 0x7f) || (op >= 0x180 && op <= 0x18f) || op == 0xeb || op == 0xe9) && !LOCK) {
-      const rel: u32 = (op <= 0x7f || op == 0xeb) ? <u32><i32><i8>IMM : (O32 ? IMM : <u32><i32><i16>IMM);
-      const target = rel_target(next, rel);
+    if (is_rel_branch(op)) {
+      const target = rel_target(next, rel_of(op));
       if (target > max_eip) max_eip = target;
       if (op == 0xeb || op == 0xe9) { flush_flags(); goto_dest(target, n); ended = true; break; }
-      // a conditional branch leaves the block when taken and goes on with the next
-      // instruction in it when not (longer blocks, fewer entries through the run loop)
+      // a conditional branch goes to its target when taken and on with the next instruction
+      // when not
       cond(op & 15);
       flush_flags(); // (the condition is on the stack; the stores leave it there)
       b(IF); b(VOID); depth++;
@@ -124,7 +266,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
       continue;
     }
     if ((op == 0xe8 || op == 0xc3) && inline_callret(k, cur, next, n)) { ended = true; break; }
-    const code = host + (cur - eip);
+    const code = region_host_lo + (cur - win_lo);
     if (inline_simple(k, cur, code)) { cur = next; continue; }
     if (inline_stack(k, cur)) { last_kind = K_NONE; cur = next; continue; }
     last_kind = K_NONE;
@@ -138,12 +280,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
       b(IF); b(VOID); depth++; ret_done(n); b(END); depth--;
       lget(L_T);
       b(IF); b(VOID); depth++;
-      load_abs(EIP); i32c(<i32>eip); b(I32_EQ);
-      lget(L_DONE); i32c(<i32>(2 * n)); b(I32_ADD); lget(L_BUDGET); b(I32_LE_S); b(I32_AND);
-      b(IF); b(VOID); depth++;
-      lget(L_DONE); i32c(<i32>n); b(I32_ADD); lset(L_DONE);
-      b(BR); uleb(depth);
-      b(END); depth--;
+      dispatch_on(-1, n);
       store_const(JIT_LAST_EXIT, JIT_EXIT_BRANCH);
       ret_done(n);
       b(END); depth--;
@@ -156,25 +293,7 @@ export function compile_block(e: u32, eip: u32, host: u32, lin: u32, single: boo
     cur = next;
   }
   if (!ended) { flush_flags(); exit_to(cur, n, JIT_EXIT_BRANCH); }
-  b(END); // loop
-  b(0x00); // unreachable: every path returns
-  b(END); // function
-  patch(body);
-  patch(sec);
-
-  set_fetch_window(save_start, save_len, save_host);
-  store<u32>(EIP, save_eip);
-  if (n == 0 || OVERFLOW) return 0;
-  // A block that is mostly helper calls runs no faster than the interpreter (each helper
-  // decodes and dispatches as the interpreter does) but costs a compile and an entry: leave
-  // it interpreted unless everything is to be compiled.
-  if (!forced && helpers * 4 > n * 3) return 0;
-  store<u32>(e + E_INSNS, n);
-  store<u32>(e + E_BYTES, cur - eip);
-  store<u32>(e + E_MAXEIP, max_eip);
-  store<u32>(JIT_PENDING_LEN, POS);
-  store<u64>(JIT_BYTES, load<u64>(JIT_BYTES) + <u64>POS);
-  return POS;
+  return n | helpers << 16;
 }
 
 // Instructions after which the block ends because they transfer control: near/far calls,

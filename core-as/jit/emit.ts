@@ -10,25 +10,26 @@ import {
   LOP_ADD, LOP_SUB, LOP_LOGIC, LOP_RESULT, F_ARITH, F_CF, F_OF, F_AF, F_PF, F_ZF, F_SF,
 } from "../cpu/flags";
 import {
-  b, uleb, i32c, lget, lset, load_abs, store_abs_tail, store_const, IF, END, BR, RETURN, CALL,
+  b, uleb, i32c, lget, lset, ltee, load_abs, store_abs_tail, store_const, IF, END, BR, RETURN, CALL,
   I32_LOAD8_U, I32_STORE8, I32_SHL, I32_SHR_U, I32_SHR_S, I64_EXTEND_I32_S, I64_MUL,
   I32_WRAP_I64, I64_NE, SELECT, LOCAL_TEE, LOCAL_GET, I32_EQ, I32_EQZ, I32_LT_U, I32_LE_U,
-  I32_LT_S, I32_LE_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID,
+  I32_LT_S, I32_LE_S, I32_GT_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID,
 } from "./wasm";
 import {
   ea_value, inline_mem, inline_mem_byte, is_mem_byte_form, is_mem_form, parse_ea, reg8_addr,
 } from "./emit_mem";
 
-export const L_BUDGET: u32 = 0;
-export const L_DONE: u32 = 1;
-export const L_A: u32 = 2;
-export const L_B: u32 = 3;
-export const L_R: u32 = 4;
-export const L_T: u32 = 5;
-export const L_EA: u32 = 6; // effective address (offset), then the linear address
-export const L_H: u32 = 7; // host address of an inline memory operand
-export const L_E: u32 = 8; // TLB entry
-export const L_P: u32 = 9; // i64: a 64-bit product
+export const L_BUDGET: u32 = 0; // param: instructions the call may run
+export const L_IDX: u32 = 1; // param: the region block to start at, then the next one (dispatch)
+export const L_DONE: u32 = 2;
+export const L_A: u32 = 3;
+export const L_B: u32 = 4;
+export const L_R: u32 = 5;
+export const L_T: u32 = 6;
+export const L_EA: u32 = 7; // effective address (offset), then the linear address
+export const L_H: u32 = 8; // host address of an inline memory operand
+export const L_E: u32 = 9; // TLB entry
+export const L_P: u32 = 10; // i64: a 64-bit product
 
 // imported functions
 export const F_INSN: u32 = 0; // jit_insn(done, eip) -> 0 sequential, 1 branched, 2 exit
@@ -45,8 +46,23 @@ export const K_INCDEC = 3; // inc/dec, imul: r decides ZF and SF; CF is concrete
 export const K_ADD = 4; // add: r = a + b (CF = r < a)
 export let last_kind = K_NONE;
 
-export let entry_eip: u32 = 0;
 export let max_eip: u32 = 0;
+
+// The region being compiled (compile.ts): the EIPs its blocks start at, block 0 being the
+// entry, and which of them follow a call (where an inline ret may land).
+export const MAX_BLOCKS: i32 = 32;
+export const BLK_START = new StaticArray<u32>(MAX_BLOCKS);
+export const BLK_RET = new StaticArray<bool>(MAX_BLOCKS);
+export let nblocks: i32 = 0;
+// the longest block: a transition between blocks needs this much budget left
+export let region_max: u32 = 0;
+export function set_region(n: i32, longest: u32): void { nblocks = n; region_max = longest; }
+
+// Index of the region block starting at eip, or -1.
+export function block_index(eip: u32): i32 {
+  for (let i = 0; i < nblocks; i++) if (unchecked(BLK_START[i]) == eip) return i;
+  return -1;
+}
 export let depth: u32 = 0; // open Wasm blocks inside the loop
 
 // ---- emit helpers
@@ -57,7 +73,7 @@ export function reg_set_local(r: i32, l: u32): void { i32c(0); lget(l); store_ab
 export function store_local(addr: u32, l: u32): void { i32c(0); lget(l); store_abs_tail(addr); }
 
 // return done + k
-export function ret_done(k: u32): void { lget(L_DONE); i32c(<i32>k); b(I32_ADD); b(RETURN); }
+export function ret_done(k: u32): void { lget(L_DONE); if (k != 0) { i32c(<i32>k); b(I32_ADD); } b(RETURN); }
 
 // Leave the block at EIP = dest after k instructions of this iteration.
 export function exit_to(dest: u32, k: u32, why: u32): void {
@@ -66,18 +82,48 @@ export function exit_to(dest: u32, k: u32, why: u32): void {
   ret_done(k);
 }
 
-// Control goes to dest after all n instructions of the block: loop if it is the entry and the
-// budget allows another iteration (SIGNAL cannot be set here: only helpers can set it, and a
-// helper that sees it ends the block), otherwise leave.
+// Control goes to dest after all n instructions of the block: to that block if it is in the
+// region and the budget allows all of it (SIGNAL cannot be set here: only helpers can set it,
+// and a helper that sees it ends the block), otherwise leave.
 export function goto_dest(dest: u32, n: u32): void {
-  if (dest == entry_eip) {
-    lget(L_DONE); i32c(<i32>(2 * n)); b(I32_ADD); lget(L_BUDGET); b(I32_LE_S);
+  const j = block_index(dest);
+  if (j >= 0) transition(j, n);
+  else exit_to(dest, n, JIT_EXIT_BRANCH);
+}
+
+// Go on with region block j after n more instructions. The dispatcher at the top of the loop
+// (compile.ts) branches to block j's code; the budget check makes every cycle through the
+// region stop at its budget, as the interpreter would at the chunk's end.
+export function transition(j: i32, n: u32): void {
+  lget(L_DONE); i32c(<i32>n); b(I32_ADD); ltee(L_DONE); i32c(<i32>region_max); b(I32_ADD); lget(L_BUDGET); b(I32_LE_S);
+  b(IF); b(VOID); depth++;
+  i32c(j); lset(L_IDX);
+  b(BR); uleb(depth);
+  b(END); depth--;
+  exit_to(unchecked(BLK_START[j]), 0, JIT_EXIT_BUDGET);
+}
+
+// After a branch whose target is only known at run time (in local l, or EIP in memory when l
+// is -1): go on in the region if it is the entry or a return point (at most 8 compares).
+export function dispatch_on(l: i32, n: u32): void {
+  let c = 0;
+  for (let j = 0; j < nblocks && c < 8; j++) {
+    if (j != 0 && !unchecked(BLK_RET[j])) continue;
+    c++;
+    if (l < 0) load_abs(EIP); else lget(<u32>l);
+    i32c(<i32>unchecked(BLK_START[j])); b(I32_EQ);
     b(IF); b(VOID); depth++;
-    lget(L_DONE); i32c(<i32>n); b(I32_ADD); lset(L_DONE);
-    b(BR); uleb(depth);
+    transition(j, n);
     b(END); depth--;
-    exit_to(dest, n, JIT_EXIT_BUDGET);
-  } else exit_to(dest, n, JIT_EXIT_BRANCH);
+  }
+}
+
+// The same for block j = the next one in the module, whose code follows: no dispatch needed.
+export function fall_into(j: i32, n: u32): void {
+  lget(L_DONE); i32c(<i32>n); b(I32_ADD); ltee(L_DONE); i32c(<i32>region_max); b(I32_ADD); lget(L_BUDGET); b(I32_GT_S);
+  b(IF); b(VOID); depth++;
+  exit_to(unchecked(BLK_START[j]), 0, JIT_EXIT_BUDGET);
+  b(END); depth--;
 }
 
 // Record lazy flags from locals a, b, r (flags.ts set_lazy, 32-bit operands). The stores are

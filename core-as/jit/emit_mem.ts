@@ -3,7 +3,7 @@
 // loads, stores and read-modify-write ALU forms, push/pop, call/ret.
 import {
   REGS, EIP, SEG_MAX, LF_SRC1, LF_SRC2, LF_RES, JIT_EXIT_BRANCH, JIT_LAST_EXIT, SEG_LIMIT,
-  SEG_MIN, SEG_OK, SEG_BASE, TLB, TLB_RMASK_NOW, TLB_WMASK_NOW, MODE, MODE_STACK32, REG_ESP,
+  SEG_MIN, SEG_OK, SEG_BASE, TLB, TLB_RMASK_NOW, TLB_WMASK_NOW, MODE, MODE_STACK32, MODE_FLAT, REG_ESP,
 } from "../state";
 import { OP, REG, O32, LOCK, IMM, SEG } from "../cpu/decode";
 import { DECODE_INFO, DI_PREFIX } from "../cpu/gen/decode_info";
@@ -16,7 +16,7 @@ import {
 } from "./wasm";
 import {
   F_INSN, K_NONE, K_LOGIC, L_A, L_B, L_DONE, L_E, L_EA, L_H, L_R, L_T, alu_body, alu_inline,
-  depth, exit_to, flush_flags, goto_dest, last_kind, lazy_flags, max_eip, pend_op, pend_size,
+  depth, dispatch_on, exit_to, flush_flags, goto_dest, last_kind, lazy_flags, max_eip, pend_op, pend_size,
   reg_get, reg8_get, reg_set_local, ret_done,
 } from "./emit";
 
@@ -64,13 +64,17 @@ export function mem_begin(seg: i32, n: u32, write: bool): void {
   lset(L_EA); // (a void block cannot take a value from outside)
   b(BLOCK); b(VOID); depth++;
   b(BLOCK); b(VOID); depth++;
-  const acc: u32 = write ? 7 : 5; // read|usable, + write
-  load_abs(SEG_OK + (<u32>seg << 2)); i32c(<i32>acc); b(I32_AND); i32c(<i32>acc); b(I32_NE); b(BR_IF); b(0);
-  lget(L_EA); load_abs(SEG_MIN + (<u32>seg << 2)); b(I32_LT_U); b(BR_IF); b(0);
-  lget(L_EA); load_abs(SEG_MAX + (<u32>seg << 2)); b(I32_GT_U); b(BR_IF); b(0);
-  if (n > 1) { load_abs(SEG_MAX + (<u32>seg << 2)); lget(L_EA); b(I32_SUB); i32c(<i32>(n - 1)); b(I32_LT_U); b(BR_IF); b(0); }
-  // linear address, TLB entry
-  load_abs(SEG_BASE + (<u32>seg << 2)); lget(L_EA); b(I32_ADD); lset(L_EA);
+  // (in a flat model ES, SS and DS pass every check and add nothing: segments.ts update_flat;
+  // only a 4-byte access at offset 0xFFFFFFFD.. would fail, and then it crosses a page)
+  if ((load<u32>(MODE) & MODE_FLAT) == 0 || !(seg == 0 || seg == 2 || seg == 3)) {
+    const acc: u32 = write ? 7 : 5; // read|usable, + write
+    load_abs(SEG_OK + (<u32>seg << 2)); i32c(<i32>acc); b(I32_AND); i32c(<i32>acc); b(I32_NE); b(BR_IF); b(0);
+    lget(L_EA); load_abs(SEG_MIN + (<u32>seg << 2)); b(I32_LT_U); b(BR_IF); b(0);
+    lget(L_EA); load_abs(SEG_MAX + (<u32>seg << 2)); b(I32_GT_U); b(BR_IF); b(0);
+    if (n > 1) { load_abs(SEG_MAX + (<u32>seg << 2)); lget(L_EA); b(I32_SUB); i32c(<i32>(n - 1)); b(I32_LT_U); b(BR_IF); b(0); }
+    load_abs(SEG_BASE + (<u32>seg << 2)); lget(L_EA); b(I32_ADD); lset(L_EA);
+  }
+  // TLB entry
   lget(L_EA); i32c(12); b(I32_SHR_U); i32c(2); b(I32_SHL); b(I32_LOAD); b(2); uleb(TLB); ltee(L_E);
   load_abs(write ? TLB_WMASK_NOW : TLB_RMASK_NOW); b(I32_AND); i32c(<i32>TLB_VALID); b(I32_NE); b(BR_IF); b(0);
   if (n > 1) { lget(L_EA); i32c(0xfff); b(I32_AND); i32c(<i32>(0x1000 - n)); b(I32_GT_U); b(BR_IF); b(0); }
@@ -277,6 +281,7 @@ export function inline_callret(k: u32, eip_k: u32, next: u32, n: u32): bool {
     lget(L_T); load_abs(SEG_LIMIT + 4); b(I32_GT_U); b(BR_IF); b(0);
     i32c(0); reg_get(4); i32c(4); b(I32_ADD); store_abs_tail(REG_ESP);
     i32c(0); lget(L_T); store_abs_tail(EIP);
+    dispatch_on(<i32>L_T, n); // a return into this region goes on in it
     store_const(JIT_LAST_EXIT, JIT_EXIT_BRANCH);
     ret_done(n);
     mem_end(k, eip_k);

@@ -4,7 +4,7 @@
 import {
   EIP, ICOUNT, INSN_EIP, INSN_ESP, REG_ESP, SEG_BASE, SEG_LIMIT, MODE, CPL, HALTED, RAM, ROM, ROM_MAX,
   JIT_CONFIG, JIT_COMPILED, JIT_ENTRIES, JIT_INSNS, JIT_EXITS, JIT_PENDING_LEN, JIT_PENDING_SLOT,
-  JIT_SLOTS, JIT_SLOT_BASE, JIT_SLOT_COUNT, JIT_SLOTS_MAX, JIT_EXIT_BRANCH, JIT_EXIT_HELPER, JIT_LAST_EXIT,
+  JIT_SLOTS, JIT_SLOT_SERIALS, JIT_SLOT_BASE, JIT_SLOT_COUNT, JIT_SLOTS_MAX, JIT_EXIT_BRANCH, JIT_EXIT_HELPER, JIT_LAST_EXIT,
 } from "../state";
 import { decode } from "../cpu/decode";
 import { prefill } from "../cpu/fetch";
@@ -19,8 +19,10 @@ import { CODE_CONTEXT_CHANGED, clear_code_context_changed } from "../cpu/fetch_w
 import { CHUNK_DONE } from "../time";
 import {
   entry_addr, drop_entry, take_slot, protect_code_page, page_compilable, jit_flush_all, JIT_INVALIDATED, clear_invalidated,
-  E_HOST, E_EIP, E_MODE, E_SLOT, E_HITS, E_INSNS, E_MAXEIP, NO_SLOT, JIT_GEN,
+  E_HOST, E_EIP, E_MODE, E_SLOT, E_HITS, E_INSNS, E_MAXEIP, E_SERIAL, NO_SLOT, JIT_GEN,
+  slot_current, next_serial, add_region_entry,
 } from "./cache";
+import { BLK_START, nblocks } from "./emit";
 import { compile_block } from "./compile";
 
 export const JIT_ON: u32 = 1;
@@ -40,10 +42,11 @@ let PENDING_ENTRY: u32 = 0;
 
 @inline export function jit_enabled(): bool { return (load<u32>(JIT_CONFIG) & JIT_ON) != 0; }
 
-// What compiled code depends on besides its bytes: code and stack size, PE/VM/PG, CPL 3; and
+// What compiled code depends on besides its bytes: code and stack size, PE/VM/PG, flat data
+// segments, CPL 3; and
 // the cache generation (bits 8-31, jit/cache.ts).
 @inline function mode_key(single: bool): u32 {
-  return (load<u32>(MODE) & 0x1f) | (load<u32>(CPL) == 3 ? 0x20 : 0) | (single ? KEY_SINGLE : 0) | (JIT_GEN << 8);
+  return (load<u32>(MODE) & 0x3f) | (load<u32>(CPL) == 3 ? 0x80 : 0) | (single ? KEY_SINGLE : 0) | (JIT_GEN << 8);
 }
 
 // Run compiled code for CS:EIP if there is some (and it fits in `budget` instructions).
@@ -95,18 +98,20 @@ export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
       return compile(e, eip, host, lin, single);
     }
   }
-  const slot = load<u32>(e + E_SLOT);
+  let slot = load<u32>(e + E_SLOT);
   if (slot == NO_SLOT) return 0;
   const hits = load<u32>(e + E_HITS) + 1;
   store<u32>(e + E_HITS, hits);
+  if (slot != 0 && !slot_current(e, slot)) { slot = 0; store<u32>(e + E_SLOT, 0); } // its region was dropped
   if (slot != 0) {
-    if (<i32>load<u32>(e + E_INSNS) > budget) return 0;
+    const insns = load<u32>(e + E_INSNS);
+    if (<i32>(insns & 0xffff) > budget) return 0;
     // the block's code and inline branch targets must be inside the CS limit (else the
     // interpreter raises the #GP where the CPU would)
     if (load<u32>(e + E_MAXEIP) > load<u32>(SEG_LIMIT + 4)) return 0;
     JIT_BASE = CHUNK_DONE;
     JIT_TF = false;
-    const r = call_indirect<i32>(slot, budget);
+    const r = call_indirect<i32>(slot, budget, insns >>> 16);
     CHUNK_DONE = JIT_BASE; // helpers moved it; the caller adds r
     store<u64>(JIT_ENTRIES, load<u64>(JIT_ENTRIES) + 1);
     store<u64>(JIT_INSNS, load<u64>(JIT_INSNS) + <u64>r);
@@ -161,8 +166,19 @@ export function jit_installed(ok: bool): void {
   if (e == 0) return;
   const slot = load<u32>(JIT_PENDING_SLOT);
   if (ok) {
+    const ser = next_serial();
+    store<u32>(JIT_SLOT_SERIALS + ((slot - load<u32>(JIT_SLOT_BASE)) << 2), ser);
     store<u32>(e + E_SLOT, slot);
+    store<u32>(e + E_SERIAL, ser);
     store<u32>(JIT_COMPILED, load<u32>(JIT_COMPILED) + 1);
+    // the region's other blocks are entries into the same module
+    const host = load<u32>(e + E_HOST), eip = load<u32>(e + E_EIP);
+    const key = load<u32>(e + E_MODE), insns = load<u32>(e + E_INSNS), maxeip = load<u32>(e + E_MAXEIP);
+    const hits = load<u32>(e + E_HITS);
+    for (let j = 1; j < nblocks; j++) {
+      const t = unchecked(BLK_START[j]);
+      add_region_entry(host + (t - eip), t, key, slot, ser, (insns & 0xffff) | (<u32>j << 16), maxeip, hits);
+    }
   } else {
     store<u32>(JIT_SLOTS + ((slot - load<u32>(JIT_SLOT_BASE)) << 2), 0);
     store<u32>(e + E_SLOT, NO_SLOT);

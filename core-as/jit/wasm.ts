@@ -65,6 +65,7 @@ export const ELSE = 0x05;
 export const END = 0x0b;
 export const BR = 0x0c;
 export const BR_IF = 0x0d;
+export const BR_TABLE = 0x0e;
 export const RETURN = 0x0f;
 export const CALL = 0x10;
 export const DROP = 0x1a;

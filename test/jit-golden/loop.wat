@@ -1,5 +1,5 @@
 ;; mov ecx, 100 / .l: add eax, ecx / dec ecx / jnz .l / hlt
-;; 2 module(s), in the order compiled
+;; 1 module(s), in the order compiled
 (module
   (type (;0;) (func (param i32) (result i32)))
   (type (;1;) (func (param i32 i32) (result i32)))
@@ -8,182 +8,72 @@
   (import "c" "s" (func (;0;) (type 1)))
   (import "c" "c" (func (;1;) (type 0)))
   (import "c" "f" (func (;2;) (type 2)))
-  (func (;3;) (type 0) (param i32) (result i32)
+  (func (;3;) (type 1) (param i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32 i64)
     loop  ;; label = @1
-      i32.const 0
-      i32.const 100
-      i32.store offset=4100
-      i32.const 0
-      i32.load offset=4096
-      local.set 2
-      i32.const 0
-      i32.load offset=4100
-      local.set 3
-      local.get 2
-      local.get 3
-      i32.add
-      local.set 4
-      i32.const 0
-      local.get 4
-      i32.store offset=4096
-      i32.const 0
-      i32.const 0
-      i32.load offset=4132
-      i32.const -2
-      i32.and
-      local.get 4
-      local.get 2
-      i32.lt_u
-      i32.or
-      i32.store offset=4132
-      i32.const 0
-      i32.load offset=4100
-      local.set 2
-      i32.const 1
-      local.set 3
-      local.get 2
-      i32.const 1
-      i32.sub
-      local.set 4
-      i32.const 0
-      local.get 4
-      i32.store offset=4100
-      local.get 4
-      i32.eqz
-      i32.eqz
-      i32.const 0
-      i32.const 2
-      i32.store offset=4140
-      i32.const 0
-      i32.const 31
-      i32.store offset=4144
-      i32.const 0
-      local.get 2
-      i32.store offset=4152
-      i32.const 0
-      local.get 3
-      i32.store offset=4156
-      i32.const 0
-      local.get 4
-      i32.store offset=4148
-      i32.const 0
-      i32.const 2260
-      i32.store offset=4136
-      if  ;; label = @2
-        i32.const 0
-        i32.const 4101
-        i32.store offset=4128
-        i32.const 0
-        i32.const 0
-        i32.store offset=5596
-        local.get 1
-        i32.const 4
-        i32.add
-        return
-      end
-      local.get 1
-      i32.const 4
-      i32.add
-      i32.const 4106
-      call 0
-      local.tee 5
-      i32.const 2
-      i32.eq
-      if  ;; label = @2
-        local.get 1
-        i32.const 5
-        i32.add
-        return
-      end
-      local.get 5
-      if  ;; label = @2
-        i32.const 0
-        i32.load offset=4128
-        i32.const 4096
-        i32.eq
-        local.get 1
-        i32.const 10
-        i32.add
-        local.get 0
-        i32.le_s
-        i32.and
-        if  ;; label = @3
+      block  ;; label = @2
+        block  ;; label = @3
           local.get 1
-          i32.const 5
-          i32.add
-          local.set 1
-          br 2 (;@1;)
+          br_table 0 (;@3;) 1 (;@2;) 1 (;@2;)
         end
         i32.const 0
-        i32.const 0
-        i32.store offset=5596
-        local.get 1
+        i32.const 100
+        i32.store offset=4100
+        local.get 2
+        i32.const 1
+        i32.add
+        local.tee 2
         i32.const 5
         i32.add
-        return
+        local.get 0
+        i32.gt_s
+        if  ;; label = @3
+          i32.const 0
+          i32.const 4101
+          i32.store offset=4128
+          i32.const 0
+          i32.const 1
+          i32.store offset=5596
+          local.get 2
+          return
+        end
       end
       i32.const 0
-      i32.const 4107
-      i32.store offset=4128
-      i32.const 0
-      i32.const 0
-      i32.store offset=5596
-      local.get 1
-      i32.const 5
-      i32.add
-      return
-    end
-    unreachable)
-  (export "f" (func 3)))
-
-(module
-  (type (;0;) (func (param i32) (result i32)))
-  (type (;1;) (func (param i32 i32) (result i32)))
-  (type (;2;) (func (result i32)))
-  (import "c" "m" (memory (;0;) 0))
-  (import "c" "s" (func (;0;) (type 1)))
-  (import "c" "c" (func (;1;) (type 0)))
-  (import "c" "f" (func (;2;) (type 2)))
-  (func (;3;) (type 0) (param i32) (result i32)
-    (local i32 i32 i32 i32 i32 i32 i32 i32 i64)
-    loop  ;; label = @1
-      i32.const 0
       i32.load offset=4096
-      local.set 2
+      local.set 3
       i32.const 0
       i32.load offset=4100
-      local.set 3
-      local.get 2
-      local.get 3
-      i32.add
       local.set 4
-      i32.const 0
+      local.get 3
       local.get 4
+      i32.add
+      local.set 5
+      i32.const 0
+      local.get 5
       i32.store offset=4096
       i32.const 0
       i32.const 0
       i32.load offset=4132
       i32.const -2
       i32.and
-      local.get 4
-      local.get 2
+      local.get 5
+      local.get 3
       i32.lt_u
       i32.or
       i32.store offset=4132
       i32.const 0
       i32.load offset=4100
-      local.set 2
-      i32.const 1
       local.set 3
-      local.get 2
+      i32.const 1
+      local.set 4
+      local.get 3
       i32.const 1
       i32.sub
-      local.set 4
+      local.set 5
       i32.const 0
-      local.get 4
+      local.get 5
       i32.store offset=4100
-      local.get 4
+      local.get 5
       i32.eqz
       i32.eqz
       i32.const 0
@@ -193,27 +83,28 @@
       i32.const 31
       i32.store offset=4144
       i32.const 0
-      local.get 2
+      local.get 3
       i32.store offset=4152
       i32.const 0
-      local.get 3
+      local.get 4
       i32.store offset=4156
       i32.const 0
-      local.get 4
+      local.get 5
       i32.store offset=4148
       i32.const 0
       i32.const 2260
       i32.store offset=4136
       if  ;; label = @2
-        local.get 1
-        i32.const 6
+        local.get 2
+        i32.const 3
+        i32.add
+        local.tee 2
+        i32.const 5
         i32.add
         local.get 0
         i32.le_s
         if  ;; label = @3
-          local.get 1
-          i32.const 3
-          i32.add
+          i32.const 1
           local.set 1
           br 2 (;@1;)
         end
@@ -223,48 +114,56 @@
         i32.const 0
         i32.const 1
         i32.store offset=5596
-        local.get 1
-        i32.const 3
-        i32.add
+        local.get 2
         return
       end
-      local.get 1
+      local.get 2
       i32.const 3
       i32.add
       i32.const 4106
       call 0
-      local.tee 5
+      local.tee 6
       i32.const 2
       i32.eq
       if  ;; label = @2
-        local.get 1
+        local.get 2
         i32.const 4
         i32.add
         return
       end
-      local.get 5
+      local.get 6
       if  ;; label = @2
         i32.const 0
         i32.load offset=4128
-        i32.const 4101
+        i32.const 4096
         i32.eq
-        local.get 1
-        i32.const 8
-        i32.add
-        local.get 0
-        i32.le_s
-        i32.and
         if  ;; label = @3
-          local.get 1
+          local.get 2
           i32.const 4
           i32.add
-          local.set 1
-          br 2 (;@1;)
+          local.tee 2
+          i32.const 5
+          i32.add
+          local.get 0
+          i32.le_s
+          if  ;; label = @4
+            i32.const 0
+            local.set 1
+            br 3 (;@1;)
+          end
+          i32.const 0
+          i32.const 4096
+          i32.store offset=4128
+          i32.const 0
+          i32.const 1
+          i32.store offset=5596
+          local.get 2
+          return
         end
         i32.const 0
         i32.const 0
         i32.store offset=5596
-        local.get 1
+        local.get 2
         i32.const 4
         i32.add
         return
@@ -275,7 +174,7 @@
       i32.const 0
       i32.const 0
       i32.store offset=5596
-      local.get 1
+      local.get 2
       i32.const 4
       i32.add
       return
