@@ -16,7 +16,7 @@ import {
   I32_LT_S, I32_LE_S, I32_GT_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID,
 } from "./wasm";
 import {
-  ea_value, inline_mem, inline_mem_byte, is_mem_byte_form, is_mem_form, parse_ea, reg8_addr,
+  ea_value, inline_mem, inline_mem_byte, inline_moffs, inline_push_mem, is_mem_byte_form, is_mem_form, parse_ea, reg8_addr,
 } from "./emit_mem";
 
 export const L_BUDGET: u32 = 0; // param: instructions the call may run
@@ -215,9 +215,25 @@ export function alu_body(op: i32): void {
 // alu(8, ...)): operands are the 8-bit values, the result is masked, LF_SIZE is 7. A Jcc after
 // one fuses where the zero-extended values decide it (cond()).
 export function reg8_get(r: i32): void { i32c(0); b(I32_LOAD8_U); b(0); uleb(reg8_addr(r)); }
+export function reg8_set_from(r: i32, l: u32): void { i32c(0); lget(l); b(I32_STORE8); b(0); uleb(reg8_addr(r)); }
 export function inline_byte(): bool {
   if (LOCK) return false;
   const op = OP;
+  if ((op == 0x88 || op == 0x8a) && MOD == 3) { // mov Eb,Gb / mov Gb,Eb
+    reg8_get(op == 0x88 ? REG : RM); lset(L_T); reg8_set_from(op == 0x88 ? RM : REG, L_T);
+    return true;
+  }
+  if (op >= 0x190 && op <= 0x19f && MOD == 3) { // setcc Eb: the flags stay as they are
+    cond(op & 15); lset(L_T); reg8_set_from(RM, L_T);
+    return true;
+  }
+  if (op == 0xf6 && MOD == 3 && REG == 0) { // test Eb, Ib
+    reg8_get(RM); lset(L_A); i32c(<i32>(IMM & 0xff)); lset(L_B);
+    alu_body(4);
+    lget(L_R); i32c(0xff); b(I32_AND); lset(L_R);
+    pend_size = 7;
+    return true;
+  }
   let aop: i32 = -1;
   let dst: i32 = -1; // -1: test/cmp, nothing written
   if (op < 0x40 && ((op & 7) == 0 || (op & 7) == 2 || (op & 7) == 4)) {
@@ -239,9 +255,12 @@ export function inline_byte(): bool {
   alu_body(aop);
   lget(L_R); i32c(0xff); b(I32_AND); lset(L_R);
   pend_size = 7;
-  if (aop != 7 && dst >= 0) { i32c(0); lget(L_R); b(I32_STORE8); b(0); uleb(reg8_addr(dst)); }
+  if (aop != 7 && dst >= 0) reg8_set_from(dst, L_R);
   return true;
 }
+
+// the value on the stack, `bits` wide, sign-extended to 32 bits
+export function sign_extend(bits: i32): void { i32c(32 - bits); b(I32_SHL); i32c(32 - bits); b(I32_SHR_S); }
 
 // Try to emit the instruction just decoded inline. Returns false if it needs the helper.
 // Only 32-bit operand size without LOCK; the register forms cannot fault, the memory forms
@@ -254,7 +273,9 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     parse_ea(code);
     return inline_mem_byte(k, eip_k);
   }
+  if (op >= 0xa0 && op <= 0xa3) return inline_moffs(k, eip_k);
   if (!O32 || LOCK) return false;
+  if (op == 0xff && MOD != 3 && REG == 6) { parse_ea(code); return inline_push_mem(k, eip_k); }
   if (MOD != 3 && (op == 0x8d || is_mem_form(op))) {
     if (!A32 || REP != 0) return false;
     parse_ea(code);
@@ -267,6 +288,31 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
   }
   if (op >= 0xb8 && op <= 0xbf) { // mov r32, imm32
     i32c(0); i32c(<i32>IMM); store_abs_tail(REGS + (<u32>(op & 7) << 2));
+    return true;
+  }
+  if (op == 0xc7 && MOD == 3 && REG == 0) { // mov Ev, Iz (register)
+    i32c(0); i32c(<i32>IMM); store_abs_tail(REGS + (<u32>RM << 2));
+    return true;
+  }
+  if (op == 0xf7 && MOD == 3 && REG != 1 && REG <= 3) { // test Ev,Iz / not Ev / neg Ev
+    if (REG == 0) {
+      reg_get(RM); lset(L_A); i32c(<i32>IMM); lset(L_B);
+      alu_body(4);
+    } else if (REG == 2) { // not: no flags
+      i32c(0); reg_get(RM); i32c(-1); b(I32_XOR); store_abs_tail(REGS + (<u32>RM << 2));
+    } else { // neg: the flags of 0 - x (SDM vol.2 NEG: CF = source != 0)
+      i32c(0); lset(L_A); reg_get(RM); lset(L_B);
+      alu_body(5);
+      reg_set_local(RM, L_R);
+    }
+    return true;
+  }
+  if ((op == 0x1b6 || op == 0x1b7 || op == 0x1be || op == 0x1bf) && MOD == 3) { // movzx/movsx Gv, Eb/Ew
+    i32c(0);
+    if (op == 0x1b6 || op == 0x1be) reg8_get(RM);
+    else { reg_get(RM); i32c(0xffff); b(I32_AND); }
+    if (op >= 0x1be) sign_extend(op == 0x1be ? 8 : 16);
+    store_abs_tail(REGS + (<u32>REG << 2));
     return true;
   }
   if ((op == 0x89 || op == 0x8b) && MOD == 3) { // mov Ev,Gv / mov Gv,Ev

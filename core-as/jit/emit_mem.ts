@@ -5,7 +5,7 @@ import {
   REGS, EIP, SEG_MAX, LF_SRC1, LF_SRC2, LF_RES, JIT_EXIT_BRANCH, JIT_LAST_EXIT, SEG_LIMIT,
   SEG_MIN, SEG_OK, SEG_BASE, TLB, TLB_RMASK_NOW, TLB_WMASK_NOW, MODE, MODE_STACK32, MODE_FLAT, REG_ESP,
 } from "../state";
-import { OP, REG, O32, LOCK, IMM, SEG } from "../cpu/decode";
+import { OP, REG, O32, A32, LOCK, IMM, SEG, EA } from "../cpu/decode";
 import { DECODE_INFO, DI_PREFIX } from "../cpu/gen/decode_info";
 import { TLB_VALID } from "../cpu/tlb";
 import { LOP_LOGIC, F_ARITH } from "../cpu/flags";
@@ -17,7 +17,7 @@ import {
 import {
   F_INSN, K_NONE, K_LOGIC, L_A, L_B, L_DONE, L_E, L_EA, L_H, L_R, L_T, alu_body, alu_inline,
   depth, dispatch_on, exit_to, flush_flags, goto_dest, last_kind, lazy_flags, max_eip, pend_op, pend_size,
-  reg_get, reg8_get, reg_set_local, ret_done,
+  reg_get, reg8_get, reg8_set_from, reg_set_local, ret_done, sign_extend,
 } from "./emit";
 
 // ---- inline memory operands
@@ -64,6 +64,17 @@ export function mem_begin(seg: i32, n: u32, write: bool): void {
   lset(L_EA); // (a void block cannot take a value from outside)
   b(BLOCK); b(VOID); depth++;
   b(BLOCK); b(VOID); depth++;
+  mem_checks(seg, n, write);
+}
+
+// The checks of mem_begin for a further access of the same instruction (offset on the stack),
+// inside its $slow block: push [mem] reads, then pushes.
+export function mem_check(seg: i32, n: u32, write: bool): void {
+  lset(L_EA);
+  mem_checks(seg, n, write);
+}
+
+function mem_checks(seg: i32, n: u32, write: bool): void {
   // (in a flat model ES, SS and DS pass every check and add nothing: segments.ts update_flat;
   // only a 4-byte access at offset 0xFFFFFFFD.. would fail, and then it crosses a page)
   if ((load<u32>(MODE) & MODE_FLAT) == 0 || !(seg == 0 || seg == 2 || seg == 3)) {
@@ -116,6 +127,7 @@ export function reg8_addr(r: i32): u32 { return REGS + (<u32>(r & 3) << 2) + <u3
 export function is_mem_form(op: i32): bool {
   switch (op) {
     case 0x88: case 0x89: case 0x8a: case 0x8b: case 0xc6: case 0xc7: case 0x1b6: case 0x1b7:
+    case 0x1be: case 0x1bf:
     case 0x01: case 0x03: case 0x09: case 0x0b: case 0x21: case 0x23: case 0x29: case 0x2b:
     case 0x31: case 0x33: case 0x39: case 0x3b: case 0x81: case 0x83: case 0x85:
       return true;
@@ -140,10 +152,12 @@ export function inline_mem(k: u32, eip_k: u32): bool {
       mem_begin(seg, 1, false);
       i32c(0); host_load(1); b(I32_STORE8); b(0); uleb(reg8_addr(REG));
       break;
-    case 0x1b6: case 0x1b7: { // movzx Gv, Eb/Ew
-      const n: u32 = op == 0x1b6 ? 1 : 2;
+    case 0x1b6: case 0x1b7: case 0x1be: case 0x1bf: { // movzx/movsx Gv, Eb/Ew
+      const n: u32 = (op & 1) == 0 ? 1 : 2;
       mem_begin(seg, n, false);
-      i32c(0); host_load(n); store_abs_tail(REGS + (<u32>REG << 2));
+      i32c(0); host_load(n);
+      if (op >= 0x1be) sign_extend(<i32>n * 8);
+      store_abs_tail(REGS + (<u32>REG << 2));
       break;
     }
     case 0x89: // mov Ev, Gv
@@ -234,14 +248,55 @@ export function inline_mem_byte(k: u32, eip_k: u32): bool {
   return true;
 }
 
+// push Ev (FF /6) with 32-bit operands, address and stack: the read and the push are checked
+// before anything is written; either slow path runs the whole instruction through the helper.
+export function inline_push_mem(k: u32, eip_k: u32): bool {
+  if (!O32 || LOCK || !A32 || (load<u32>(MODE) & MODE_STACK32) == 0) return false;
+  flush_flags();
+  ea_value();
+  mem_begin(SEG, 4, false);
+  host_load(4); lset(L_T);
+  reg_get(4); i32c(4); b(I32_SUB);
+  mem_check(2, 4, true);
+  host_store(4, L_T);
+  i32c(0); reg_get(4); i32c(4); b(I32_SUB); store_abs_tail(REG_ESP);
+  mem_end(k, eip_k);
+  return true;
+}
+
+// mov AL/eAX, moffs and mov moffs, AL/eAX (A0-A3) with 32-bit addressing: the offset is a
+// constant (decode() left it in EA).
+export function inline_moffs(k: u32, eip_k: u32): bool {
+  const op = OP;
+  if (LOCK || !A32 || (!O32 && (op & 1) != 0)) return false;
+  const n: u32 = (op & 1) != 0 ? 4 : 1;
+  const store = op >= 0xa2;
+  flush_flags();
+  i32c(<i32>EA);
+  mem_begin(SEG, n, store);
+  if (store) {
+    if (n == 4) reg_get(0); else reg8_get(0);
+    lset(L_T); host_store(n, L_T);
+  } else {
+    host_load(n); lset(L_T);
+    if (n == 4) reg_set_local(0, L_T); else reg8_set_from(0, L_T);
+  }
+  mem_end(k, eip_k);
+  last_kind = K_NONE;
+  return true;
+}
+
 // push r32 / pop r32 with a 32-bit stack (stack.ts push/pop): the slot is checked like any
 // memory operand; ESP moves only after the access succeeded.
 export function inline_stack(k: u32, eip_k: u32): bool {
   const op = OP;
   if (!O32 || LOCK || (load<u32>(MODE) & MODE_STACK32) == 0) return false;
   flush_flags();
-  if (op >= 0x50 && op <= 0x57) {
-    reg_get(op & 7); lset(L_T); // push esp pushes the old value
+  if ((op >= 0x50 && op <= 0x57) || op == 0x68 || op == 0x6a) {
+    if (op == 0x68) i32c(<i32>IMM);
+    else if (op == 0x6a) i32c(<i32><i8>IMM);
+    else reg_get(op & 7); // push esp pushes the old value
+    lset(L_T);
     reg_get(4); i32c(4); b(I32_SUB);
     mem_begin(2, 4, true);
     host_store(4, L_T);

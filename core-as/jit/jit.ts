@@ -15,7 +15,7 @@ import { handle_fault } from "../cpu/interrupt";
 import { SIGNAL } from "../cpu/signal";
 import { condition, get_cf } from "../cpu/flags";
 import { tlb_entry, TLB_RMASK, TLB_VALID } from "../cpu/tlb";
-import { CODE_CONTEXT_CHANGED, clear_code_context_changed } from "../cpu/fetch_window";
+import { CODE_CONTEXT_CHANGED, clear_code_context_changed, FW_START, FW_LEN, set_fetch_window } from "../cpu/fetch_window";
 import { CHUNK_DONE } from "../time";
 import {
   entry_addr, drop_entry, take_slot, protect_code_page, page_compilable, jit_flush_all, JIT_INVALIDATED, clear_invalidated,
@@ -109,6 +109,15 @@ export function jit_try(budget: i32, single: bool, may_compile: bool): i32 {
     // the block's code and inline branch targets must be inside the CS limit (else the
     // interpreter raises the #GP where the CPU would)
     if (load<u32>(e + E_MAXEIP) > load<u32>(SEG_LIMIT + 4)) return 0;
+    // the fetch window over this page, so that instructions the helper runs decode straight
+    // from it (as compile_block did; the TLB entry was just checked for this CPL)
+    if (eip - FW_START >= FW_LEN) {
+      const off = lin & 0xfff;
+      if (eip >= off) {
+        const room = load<u32>(SEG_LIMIT + 4) - (eip - off); // (CS: no expand-down)
+        set_fetch_window(eip - off, room < 0xfff ? room + 1 : 0x1000, host - off);
+      }
+    }
     JIT_BASE = CHUNK_DONE;
     JIT_TF = false;
     const r = call_indirect<i32>(slot, budget, insns >>> 16);

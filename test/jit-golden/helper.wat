@@ -65,6 +65,13 @@
       i32.const 0
       local.get 5
       i32.store offset=4108
+      local.get 3
+      local.get 4
+      i32.eq
+      local.set 6
+      i32.const 0
+      local.get 6
+      i32.store8 offset=4100
       i32.const 0
       i32.const 2
       i32.store offset=4140
@@ -83,17 +90,6 @@
       i32.const 0
       i32.const 2261
       i32.store offset=4136
-      local.get 2
-      i32.const 3
-      i32.add
-      i32.const 4103
-      call 0
-      if  ;; label = @2
-        local.get 2
-        i32.const 4
-        i32.add
-        return
-      end
       local.get 2
       i32.const 4
       i32.add
