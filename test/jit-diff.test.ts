@@ -30,7 +30,7 @@ const ALU = [0, 1, 2, 3, 4, 5, 6, 7]; // add or adc sbb and sub xor cmp (ModRM.r
 /** One random instruction (bytes). Data registers are EAX..EBX, pointers ESI/EDI stay put. */
 function instruction(r: (n: number) => number): number[] {
   const d = r(4), s = r(4), d8 = r(8), s8 = r(8), p = 6 + r(2), disp = r(0xf8), op = ALU[r(8)];
-  switch (r(32)) {
+  switch (r(40)) {
     case 0: return [0xb8 + d, ...le32(r(2) ? r(0x100) : (r(0x10000) * 0x10001) >>> 0)]; // mov r, imm32
     case 1: return [(op << 3) | 1, 0xc0 | (s << 3) | d]; // alu r, r
     case 2: return [0x83, 0xc0 | (op << 3) | d, r(0x100)]; // alu r, imm8
@@ -71,7 +71,18 @@ function instruction(r: (n: number) => number): number[] {
     case 28: return [r(2) ? 0x88 : 0x8a, 0xc0 | (s8 << 3) | d8]; // mov r8, r8
     case 29: return [0xc7, 0xc0 | d, ...le32(r(0x10000) * 0x10001)]; // mov r, imm32 (C7 form)
     case 30: return [0x39, 0xc0 | (s << 3) | d, 0x0f, 0x90 + r(16), 0xc0 | d8]; // cmp; setcc (fused)
-    default: return r(4) ? [0x90] : [0x8b, 0x05, ...le32(0x30000)]; // nop, or a load beyond DS: #GP (unless DS is flat)
+    case 31: return [0x66, r(2) ? 0x89 : 0x8b, 0xc0 | (s << 3) | d]; // mov r16, r16
+    case 32: return r(2) ? [0x66, 0x8b, 0x40 | (d << 3) | p, disp] : [0x66, 0x89, 0x40 | (s << 3) | p, disp]; // mov r16 <-> [p+d]
+    case 33: { // mov r16/[p+d], imm16
+      const imm = [r(0x100), r(0x100)];
+      return [[0x66, 0xc7, 0x40 | p, disp, ...imm], [0x66, 0xb8 + d, ...imm], [0x66, 0xc7, 0xc0 | d, ...imm]][r(3)];
+    }
+    case 34: return [0x66, 0xc1, 0xc0 | ([4, 5, 7][r(3)] << 3) | d, r(20)]; // shl/shr/sar r16, imm (0..19)
+    case 35: return [0xd3, 0xc0 | ([4, 5, 7][r(3)] << 3) | d, ...(r(2) ? [0x0f, 0x90 + r(16), 0xc0 | d8] : [])]; // shl/shr/sar r, cl (; setcc)
+    case 36: return [0xff, 0x40 | (r(2) << 3) | p, disp & 0xfc]; // inc/dec dword [p+d]
+    case 37: return [0x66, 0xc1, 0xc0 | ([4, 5, 7][r(3)] << 3) | d, 1 + r(15), 0x0f, 0x90 + r(16), 0xc0 | d8]; // shift r16; setcc
+    case 38: return [0xff, 0x40 | (r(2) << 3) | p, disp & 0xfc, 0x0f, 0x90 + r(16), 0xc0 | d8, 0x11, 0xc0 | (s << 3) | d]; // inc/dec [p+d]; setcc; adc (CF kept)
+    default: return r(2) ? [0x90] : [0x8b, 0x05, ...le32(0x30000)]; // nop, or a load beyond DS: #GP (unless DS is flat)
   }
 }
 

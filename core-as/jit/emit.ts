@@ -15,8 +15,9 @@ import {
   I32_WRAP_I64, I64_NE, SELECT, LOCAL_TEE, LOCAL_GET, I32_EQ, I32_EQZ, I32_LT_U, I32_LE_U,
   I32_LT_S, I32_LE_S, I32_GT_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID,
 } from "./wasm";
+import { inline_word } from "./emit_word";
 import {
-  ea_value, inline_mem, inline_mem_byte, inline_moffs, inline_push_mem, is_mem_byte_form, is_mem_form, parse_ea, reg8_addr,
+  ea_value, inline_mem, inline_mem_byte, inline_moffs, inline_push_mem, inline_incdec_mem, is_mem_byte_form, is_mem_form, parse_ea, reg8_addr,
 } from "./emit_mem";
 
 export const L_BUDGET: u32 = 0; // param: instructions the call may run
@@ -157,9 +158,9 @@ export function flush_flags(): void {
 // flag-setting instruction where its operands decide it (as flags.ts condition() does).
 export function cond(cc: i32): void {
   const c = cc >> 1;
-  // after a byte operation the locals hold 8-bit values: equality and unsigned order carry
-  // over, the sign (S, L, LE) does not
-  if (pend_size == 7 && (c == 4 || c == 6 || c == 7)) {
+  // after a byte or word operation the locals hold 8- or 16-bit values: equality and unsigned
+  // order carry over, the sign (S, L, LE) does not
+  if (pend_size != 31 && (c == 4 || c == 6 || c == 7)) {
     flush_flags();
     i32c(cc); b(CALL); uleb(F_COND);
     return;
@@ -259,6 +260,21 @@ export function inline_byte(): bool {
   return true;
 }
 
+// INC and DEC keep CF (alu.ts incdec): make it concrete in EFLAGS before their record (which
+// leaves CF out) replaces the current one. From the locals of the previous inline instruction
+// when they decide it; after inc/dec/imul/shifts it is concrete already.
+export function keep_cf(): void {
+  if (last_kind == K_INCDEC) return;
+  i32c(0);
+  load_abs(EFLAGS); i32c(<i32>~F_CF); b(I32_AND);
+  if (last_kind == K_SUB) { lget(L_A); lget(L_B); b(I32_LT_U); }
+  else if (last_kind == K_ADD) { lget(L_R); lget(L_A); b(I32_LT_U); }
+  else if (last_kind == K_LOGIC) i32c(0);
+  else { flush_flags(); b(CALL); uleb(F_CF_); } // (jit_cf reads the record from memory)
+  b(I32_OR);
+  store_abs_tail(EFLAGS);
+}
+
 // the value on the stack, `bits` wide, sign-extended to 32 bits
 export function sign_extend(bits: i32): void { i32c(32 - bits); b(I32_SHL); i32c(32 - bits); b(I32_SHR_S); }
 
@@ -274,7 +290,9 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     return inline_mem_byte(k, eip_k);
   }
   if (op >= 0xa0 && op <= 0xa3) return inline_moffs(k, eip_k);
-  if (!O32 || LOCK) return false;
+  if (!O32) return inline_word(k, eip_k, code);
+  if (LOCK) return false;
+  if (op == 0xff && MOD != 3 && REG <= 1) { parse_ea(code); return inline_incdec_mem(k, eip_k); }
   if (op == 0xff && MOD != 3 && REG == 6) { parse_ea(code); return inline_push_mem(k, eip_k); }
   if (MOD != 3 && (op == 0x8d || is_mem_form(op))) {
     if (!A32 || REP != 0) return false;
@@ -391,20 +409,37 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     last_kind = K_INCDEC;
     return true;
   }
+  if (op == 0xd3 && MOD == 3 && (REG == 4 || REG == 5 || REG == 7)) { // shl/shr/sar r32, cl
+    // as with an immediate count, but the count is known only at run time: with a count of 0
+    // nothing changes (not even the flags), so the record is stored inside the branch
+    flush_flags();
+    const sar = REG == 7;
+    const left = REG == 4;
+    reg_get(1); i32c(31); b(I32_AND); lset(L_T);
+    lget(L_T);
+    b(IF); b(VOID); depth++;
+    reg_get(RM); lset(L_A);
+    lget(L_A); lget(L_T); b(left ? I32_SHL : sar ? I32_SHR_S : I32_SHR_U); lset(L_R);
+    lget(L_A);
+    if (left) { i32c(32); lget(L_T); b(I32_SUB); } else { lget(L_T); i32c(1); b(I32_SUB); }
+    b(sar ? I32_SHR_S : I32_SHR_U); i32c(1); b(I32_AND); lset(L_B);
+    i32c(0);
+    load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF | F_AF)); b(I32_AND); lget(L_B); b(I32_OR);
+    if (left) { lget(L_R); i32c(31); b(I32_SHR_U); lget(L_B); b(I32_XOR); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR); }
+    else if (!sar) { lget(L_R); i32c(1); b(I32_SHL); lget(L_R); b(I32_XOR); i32c(31); b(I32_SHR_U); i32c(11); b(I32_SHL); b(I32_OR); }
+    store_abs_tail(EFLAGS);
+    lazy_flags(LOP_RESULT, F_PF | F_ZF | F_SF);
+    pend_zero_src = true;
+    flush_flags();
+    reg_set_local(RM, L_R);
+    b(END); depth--;
+    last_kind = K_NONE;
+    return true;
+  }
   if (op >= 0x40 && op <= 0x4f) { // inc/dec r32: CF is made concrete and kept (alu.ts incdec)
     const r = op & 7;
     const dec = op >= 0x48;
-    // CF from the flags record of the previous inline instruction when it is known here
-    if (last_kind != K_INCDEC) { // (after inc/dec/imul CF is already concrete)
-      i32c(0);
-      load_abs(EFLAGS); i32c(<i32>~F_CF); b(I32_AND);
-      if (last_kind == K_SUB) { lget(L_A); lget(L_B); b(I32_LT_U); }
-      else if (last_kind == K_ADD) { lget(L_R); lget(L_A); b(I32_LT_U); }
-      else if (last_kind == K_LOGIC) i32c(0);
-      else { flush_flags(); b(CALL); uleb(F_CF_); } // (jit_cf reads the record from memory)
-      b(I32_OR);
-      store_abs_tail(EFLAGS);
-    }
+    keep_cf();
     reg_get(r); lset(L_A); i32c(1); lset(L_B);
     lget(L_A); i32c(1); b(dec ? I32_SUB : I32_ADD); lset(L_R);
     lazy_flags(dec ? LOP_SUB : LOP_ADD, F_ARITH & ~F_CF);

@@ -5,10 +5,10 @@ import {
   REGS, EIP, SEG_MAX, LF_SRC1, LF_SRC2, LF_RES, JIT_EXIT_BRANCH, JIT_LAST_EXIT, SEG_LIMIT,
   SEG_MIN, SEG_OK, SEG_BASE, TLB, TLB_RMASK_NOW, TLB_WMASK_NOW, MODE, MODE_STACK32, MODE_FLAT, REG_ESP,
 } from "../state";
-import { OP, REG, O32, A32, LOCK, IMM, SEG, EA } from "../cpu/decode";
+import { OP, REG, O32, A32, LOCK, IMM, SEG, EA, REP } from "../cpu/decode";
 import { DECODE_INFO, DI_PREFIX } from "../cpu/gen/decode_info";
 import { TLB_VALID } from "../cpu/tlb";
-import { LOP_LOGIC, F_ARITH } from "../cpu/flags";
+import { LOP_LOGIC, LOP_ADD, LOP_SUB, F_ARITH, F_CF } from "../cpu/flags";
 import {
   b, uleb, i32c, lget, lset, ltee, load_abs, store_abs_tail, store_const, IF, END, BR, BR_IF,
   CALL, BLOCK, I32_LOAD, I32_LOAD8_U, I32_LOAD16_U, I32_STORE, I32_STORE8, I32_STORE16, I32_SHL,
@@ -17,7 +17,7 @@ import {
 import {
   F_INSN, K_NONE, K_LOGIC, L_A, L_B, L_DONE, L_E, L_EA, L_H, L_R, L_T, alu_body, alu_inline,
   depth, dispatch_on, exit_to, flush_flags, goto_dest, last_kind, lazy_flags, max_eip, pend_op, pend_size,
-  reg_get, reg8_get, reg8_set_from, reg_set_local, ret_done, sign_extend,
+  reg_get, reg8_get, reg8_set_from, reg_set_local, ret_done, sign_extend, keep_cf, K_INCDEC,
 } from "./emit";
 
 // ---- inline memory operands
@@ -261,6 +261,23 @@ export function inline_push_mem(k: u32, eip_k: u32): bool {
   host_store(4, L_T);
   i32c(0); reg_get(4); i32c(4); b(I32_SUB); store_abs_tail(REG_ESP);
   mem_end(k, eip_k);
+  return true;
+}
+
+// inc/dec dword [mem] (FF /0, /1): read-modify-write keeping CF (emit.ts keep_cf).
+export function inline_incdec_mem(k: u32, eip_k: u32): bool {
+  if (!A32 || REP != 0) return false;
+  const dec = REG == 1;
+  keep_cf();
+  flush_flags();
+  ea_value();
+  mem_begin(SEG, 4, true);
+  host_load(4); lset(L_A); i32c(1); lset(L_B);
+  lget(L_A); i32c(1); b(dec ? I32_SUB : I32_ADD); lset(L_R);
+  lazy_flags(dec ? LOP_SUB : LOP_ADD, F_ARITH & ~F_CF);
+  host_store(4, L_R);
+  mem_close(k, eip_k);
+  last_kind = K_INCDEC;
   return true;
 }
 
