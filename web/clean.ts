@@ -11,6 +11,12 @@ export const LINUX_NOTES_END = "No network. Tools:";
 const LINUX_PROMPT = /(^|\n)# $/;
 const DOS_PROMPT = /(^|\n)[A-Z]:\\[^\n]*>$/;
 
+/** Serial input that is the terminal's answer to such a question (ESC [ row ; col R), not
+ * something the user typed. */
+export function isTerminalReport(bytes: ArrayLike<number>): boolean {
+  return /^(\x1b\[\d+;\d+R)+$/.test(String.fromCharCode(...Array.from(bytes)));
+}
+
 export class CleanWatch {
   /** the prompt appeared: save now */
   ready = false;
@@ -23,7 +29,8 @@ export class CleanWatch {
   serial(bytes: Uint8Array): void {
     if (this.system !== "linux" || this.ready || bytes.length === 0) return;
     // (the prompt and the notes are ASCII: a byte per character is enough here)
-    this.tail = (this.tail + String.fromCharCode(...bytes)).replace(/\r/g, "").slice(-512);
+    // (busybox's shell asks the terminal where its cursor is after the prompt: ESC [ 6 n)
+    this.tail = (this.tail + String.fromCharCode(...bytes)).replace(/\r|\x1b\[[0-9;?]*[A-Za-z]/g, "").slice(-512);
     if (!this.notesSeen && this.tail.includes(LINUX_NOTES_END)) {
       this.notesSeen = true;
       this.tail = this.tail.slice(this.tail.lastIndexOf(LINUX_NOTES_END));

@@ -20,7 +20,7 @@ import { pasteKeys } from "./paste.js";
 import { StoredOverlay, loadFloppy, saveFloppy, forget, diskId } from "./storage.js";
 import { ScreenDrawer } from "./draw.js";
 import { openImage, imageStoreId, bytesFetched } from "./disks.js";
-import { CleanWatch } from "./clean.js";
+import { CleanWatch, isTerminalReport } from "./clean.js";
 import type { ToWorker, FromWorker, MachineConfig, MachineState, ImageFile } from "./protocol.js";
 
 const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
@@ -428,7 +428,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = s.m;
   // input before a sandbox's first prompt was seen: the state is no longer clean (Revert then
   // boots a new machine)
-  if (s.cleanWatch && (msg.t === "keys" || msg.t === "type" || msg.t === "send" || msg.t === "mouse" || msg.t === "serial")) s.cleanWatch = undefined;
+  if (s.cleanWatch && (msg.t === "keys" || msg.t === "type" || msg.t === "send" || msg.t === "mouse" || (msg.t === "serial" && !isTerminalReport(msg.bytes)))) s.cleanWatch = undefined;
   switch (msg.t) {
     case "keys": m.sendScancodes(msg.bytes); break;
     case "type": {
