@@ -4,7 +4,8 @@
 // state downloads a file that a reloaded page loads back into a new machine of the same floppy;
 // a file for another machine or no state file at all gets a clear message; the
 // <tab86-machine state-src> element starts from a state file at once, and says so when its src
-// is not the image the state was saved with.
+// is not the image the state was saved with; the embedding demo starts a copy of its running
+// Linux from a state it saves.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
@@ -103,6 +104,28 @@ describe("machine state in the page", () => {
     expect(first).not.toMatch(/FreeDOS kernel/i);
     await page.screenshot({ path: join(ARTEFACTS, "state-src.png") });
     await expect.poll(() => page.locator("#bad .message").textContent(), { timeout: 30_000 }).toMatch(/dos\.tab86state: made for a different machine: floppy A: a different image/);
+    await page.close();
+  });
+
+  it.skipIf(process.env.E2E_SKIP_LINUX)("the embedding demo starts a copy of its running Linux from a saved state (state-src, a blob: URL)", { timeout: 600_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(url + "embed.html");
+    type El = { consoleText(): string; serialWrite(t: string): void; state: string };
+    const consoleOf = (sel: string) => page.evaluate((q) => (document.querySelector(q) as unknown as El)?.consoleText() ?? "", sel);
+    await expect.poll(() => consoleOf("#demo"), { timeout: 300_000, interval: 500 }).toMatch(/^~? ?# $/m);
+    await page.locator("#fork").click();
+    await expect.poll(() => page.locator("#forkinfo").textContent(), { timeout: 60_000 }).toMatch(/MiB of state/);
+    await expect.poll(() => page.evaluate(() => (document.querySelector("#copies tab86-machine") as unknown as El)?.state), { timeout: 60_000 }).toBe("running");
+    // the copy is at the shell at once: it answers a command without having booted
+    await page.evaluate(() => (document.querySelector("#copies tab86-machine") as unknown as El).serialWrite("echo copy-$((6*7))\n"));
+    await expect.poll(() => consoleOf("#copies tab86-machine"), { timeout: 30_000 }).toMatch(/^copy-42$/m);
+    expect(await consoleOf("#copies tab86-machine")).not.toMatch(/Linux version/);
+    // and the first machine runs on, on its own
+    expect(await consoleOf("#demo")).not.toMatch(/copy-42/);
+    await page.screenshot({ path: join(ARTEFACTS, "embed-state-copy.png") });
+    expect(errors).toEqual([]);
     await page.close();
   });
 });
