@@ -260,6 +260,8 @@ machine.addEventListener("status", (e) => {
   const s = (e as CustomEvent<Status>).detail;
   stMips.textContent = `${s.mips.toFixed(1)} MIPS`;
   stDisk.classList.toggle("active", s.diskRequests > 0);
+  // a disk by URL: how much of it was downloaded so far (range requests)
+  stDisk.textContent = s.bytesFetched > 0 ? `disk · ${(s.bytesFetched / 1048576).toFixed(1)} MiB fetched` : "disk";
 });
 machine.addEventListener("mode", (e) => {
   const m = (e as CustomEvent).detail;

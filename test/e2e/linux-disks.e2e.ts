@@ -16,7 +16,6 @@ import { startApp, ARTEFACTS } from "./browser.js";
 import { waitText, shell, sleep, LINUX_PROMPT } from "./page.js";
 import { ImageServer } from "../host/image-server.js";
 import { ROOT } from "../helpers.js";
-// @ts-expect-error: the image tools are plain JavaScript modules
 import { buildIso } from "../../tools/images/iso9660.mjs";
 
 let server: PreviewServer, browser: Browser, url: string;
@@ -86,7 +85,7 @@ describe.skipIf(process.env.E2E_SKIP_LINUX)("Linux's disks in the page", () => {
     await shell(page, "umount /cdrom");
     // the second, built here
     const swapText = "the second CD, put in while Linux ran\n";
-    const iso2 = Buffer.from(buildIso([{ path: "SWAP.TXT", data: Buffer.from(swapText) }], { volume: "SECOND" }));
+    const iso2 = Buffer.from(buildIso([{ path: "SWAP.TXT", data: Buffer.from(swapText) }], { volume: "SECOND", boot: undefined }));
     await page.setInputFiles("#cd", { name: "second.iso", mimeType: "application/octet-stream", buffer: iso2 });
     await expect.poll(() => notice(page), { timeout: 10_000 }).toMatch(/second\.iso is in the CD drive/);
     expect(await shell(page, "mount -t iso9660 -o ro /dev/sr0 /cdrom && ls /cdrom && cat /cdrom/swap.txt")).toBe(`swap.txt\n${swapText.trimEnd()}`);
