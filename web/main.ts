@@ -111,6 +111,8 @@ $("discard").addEventListener("click", () => {
 $("state-save").addEventListener("click", async () => {
   const c = machine.machine.config;
   if (!c) return say("Start a machine first.");
+  // a sandbox keeps nothing in the browser (its files would be in the state)
+  if (c.sandbox) return say("A sandbox keeps nothing in this browser: Export state downloads its state instead (Revert goes back to its clean state).");
   say("Saving the state…");
   try {
     const bytes = await machine.saveState();

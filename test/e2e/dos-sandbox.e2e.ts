@@ -92,4 +92,30 @@ describe("the DOS sandbox", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("Revert boots a new machine when the clean state was never saved (a key came before the first prompt)", async () => {
+    const page = await browser.newPage();
+    await page.goto(url + "?autostart=0");
+    const chooser = page.waitForEvent("filechooser");
+    await page.locator("#sandbox-system").selectOption("dos");
+    await (await chooser).setFiles(FREEDOS);
+    // a key typed as soon as the machine runs, long before DOS's prompt: not a clean state
+    await page.evaluate(() => {
+      const m = (window as unknown as { tab86: EventTarget & { sendKeys(k: string): void } }).tab86;
+      const early = (e: Event) => {
+        if ((e as CustomEvent).detail.state !== "running") return;
+        m.removeEventListener("state", early);
+        m.sendKeys("rem");
+      };
+      m.addEventListener("state", early);
+    });
+    await page.setInputFiles("#sandbox-files", { name: "one.txt", mimeType: "text/plain", buffer: Buffer.from("1\r\n") });
+    await waitText(page, "screen", /A:\\>rem\s*$/, 90_000);
+    await page.locator("#sb-revert").click();
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 60_000 }).toMatch(/Reverted: a clean machine booted with the same files/);
+    const screen = await waitText(page, "screen", A_PROMPT, 90_000);
+    expect(screen).not.toMatch(/rem/);
+    await dosCommand(page, "dir c:", /ONE\s+TXT\s+3\b[\s\S]*A:\\>\s*$/);
+    await page.close();
+  });
 });
