@@ -120,6 +120,10 @@ describe.skipIf(process.env.E2E_SKIP_LINUX)("the sandbox", () => {
     await page.locator("#sb-export").click();
     await expect.poll(() => empty.textContent(), { timeout: 10_000 }).toMatch(/The export disk is empty/);
 
+    // Save state would keep the sandbox's files in the browser: it says so and keeps nothing
+    await page.locator("#state-save").click();
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toMatch(/A sandbox keeps nothing in this browser/);
+
     // nothing of the sandbox went into IndexedDB
     const stored = await page.evaluate(async () => {
       const dbs = await indexedDB.databases();
