@@ -362,6 +362,14 @@ function differences(saved: SnapshotMachine, now: SnapshotMachine): string[] {
   return out;
 }
 
+/** Why a snapshot made on `saved` (its header's machine) would not fit this machine, as
+ * restoreState would say it (empty: it fits). With `ignoreRam`, a different RAM size is not
+ * counted (a host that can make a machine of the snapshot's size asks this first). */
+export async function snapshotDifferences(m: Machine, saved: SnapshotMachine, opts: { ignoreRam?: boolean } = {}): Promise<string[]> {
+  const now = await describe(m);
+  return differences(opts.ignoreRam ? { ...saved, memMiB: now.memMiB } : saved, now);
+}
+
 interface Section { tag: number; numbers: Uint32Array; data: Uint8Array }
 
 // Words of the saved state block that the host set up and the guest cannot change (sizes of

@@ -1,9 +1,11 @@
 // The machine's worker: the core and the run loop live here, so the page never waits for the
 // guest. The loop (as host/run.ts, for a browser): run a slice, drain the serial output, draw
-// what changed on the display (at most 60 times a second) straight into the page's canvas
-// through an OffscreenCanvas, report speed and disk activity twice a second, yield to the
-// event loop with a MessageChannel message (setTimeout(0) is clamped to 4 ms after a few
-// nested calls) and, when the guest halts, sleep until its next timer event.
+// what changed on the display (at most 60 times a second: web/draw.ts, into the page's canvas
+// through an OffscreenCanvas, or as frames the page draws), report speed and disk activity
+// twice a second, yield to the event loop with a MessageChannel message (setTimeout(0) is
+// clamped to 4 ms after a few nested calls) and, when the guest halts, sleep until its next
+// timer event. The machine runs with runAsync, so a disk read over HTTP (web/disks.ts) is
+// awaited without blocking the worker.
 //
 // Machine snapshots (host/snapshot.ts) are taken and restored between two slices: the page's
 // requests wait in Session.ops until the loop reaches the next boundary. A sandbox saves its
@@ -14,7 +16,7 @@ import { loadKernel } from "../host/kernel.js";
 import { parseKeys } from "../host/keys.js";
 import { elToritoProblemAsync } from "../host/eltorito.js";
 import { sandboxDisk, exportDisk, readExport, sandboxAppend, SandboxError } from "../host/sandbox.js";
-import { saveState, restoreState, readHeader, SnapshotError } from "../host/snapshot.js";
+import { saveState, restoreState, readHeader, snapshotDifferences, SnapshotError } from "../host/snapshot.js";
 import * as S from "../core-as/state.js";
 import { pasteKeys } from "./paste.js";
 import { StoredOverlay, loadFloppy, saveFloppy, forget, diskId } from "./storage.js";
@@ -387,7 +389,10 @@ async function query(msg: Extract<ToWorker, { t: "query" }>): Promise<void> {
       try {
         const saved = readHeader(bytes, name).header.machine;
         if (saved.memMiB !== m.r32(S.MEM_SIZE) / 1048576) {
-          // another RAM size: a new machine of the snapshot's size, the same images
+          // another RAM size: a new machine of the snapshot's size with the same images, once
+          // nothing else differs (otherwise this machine stays as it is)
+          const diff = await snapshotDifferences(m, saved, { ignoreRam: true });
+          if (diff.length) return reply(msg.id, undefined, `${name}: made for a different machine: ${diff.join("; ")}`);
           const why = await start({ t: "start", config: { ...s.config, state: { name, bytes } }, ...urls! });
           return why ? reply(msg.id, undefined, why) : reply(msg.id, true);
         }

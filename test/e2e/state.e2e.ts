@@ -63,17 +63,22 @@ describe("machine state in the page", () => {
     expect(stateFile, "the first test exports the state").toBeDefined();
     const page = await browser.newPage();
     await page.goto(url + "?autostart=0");
-    // a state for another floppy than the one running: refused, the machine unchanged
+    // a state for another floppy than the one running (and another RAM size: the state has the
+    // page's default 128 MiB): refused, the machine unchanged
+    await page.locator("#mem").selectOption("64");
     await page.setInputFiles("#file", FREEDOS722);
     await expect.poll(() => page.locator("#st-state").textContent(), { timeout: 30_000 }).toBe("running");
     await page.setInputFiles("#state-file", { name: "dos.tab86state", mimeType: "application/octet-stream", buffer: stateFile });
     await expect.poll(() => notice(page), { timeout: 30_000 }).toMatch(/dos\.tab86state: made for a different machine: floppy A: a different image than the snapshot was taken with/);
     expect(await page.locator("tab86-machine .message").textContent()).toMatch(/made for a different machine/);
+    expect(await page.locator("#st-state").textContent()).toBe("running");
     // no state file at all
     await page.setInputFiles("#state-file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello\n") });
     await expect.poll(() => notice(page), { timeout: 30_000 }).toMatch(/notes\.txt: not a tab86 snapshot/);
-    // the right floppy: the machine carries on from the file
+    // the right floppy: the machine carries on from the file (a new machine with the state's
+    // 128 MiB of RAM, the page's 64 notwithstanding)
     await page.reload();
+    await page.locator("#mem").selectOption("64");
     await page.setInputFiles("#file", FREEDOS);
     await expect.poll(() => page.locator("#st-state").textContent(), { timeout: 30_000 }).toBe("running");
     await page.setInputFiles("#state-file", { name: "dos.tab86state", mimeType: "application/octet-stream", buffer: stateFile });
