@@ -4,6 +4,7 @@
 //   far less than the image; the files the guest reads are the ones the image was built with
 //   (images/manifest.json); what the guest writes is kept in IndexedDB (a copy-on-write overlay)
 //   and is there again after the page is reloaded;
+// - a CD by URL boots the same way (El Torito through the lazy disk);
 // - a CD swapped while Linux runs: the guest reads the first CD's files, then the second's;
 // - machine state with Linux: a shell variable set before Save state is there after Restore
 //   state, one set after is gone.
@@ -68,6 +69,25 @@ describe.skipIf(process.env.E2E_SKIP_LINUX)("Linux's disks in the page", () => {
       await page.close();
     } finally {
       await hd.close();
+    }
+  });
+
+  it("boots a CD by URL read lazily (El Torito, isolinux), and the guest reads the CD's files", { timeout: 600_000 }, async () => {
+    const image = new Uint8Array(readFileSync(join(ROOT, "images/linux.iso")));
+    const cd = await ImageServer.start(image);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
+      await page.goto(url + "?src=" + encodeURIComponent(cd.url));
+      await waitText(page, "console", LINUX_PROMPT, 300_000);
+      // (the kernel and initrd are most of this CD: what counts here is that it was read in ranges)
+      expect(cd.ranges.length).toBeGreaterThan(1);
+      expect(cd.ranges.every((r) => /^bytes=\d+-\d+$/.test(r))).toBe(true);
+      const bytes = manifest.iso.files.find((f) => f.guestPath === "tests/bytes.bin")!;
+      expect(await shell(page, "mkdir -p /cdrom && mount -t iso9660 -o ro /dev/sr0 /cdrom && md5sum /cdrom/tests/bytes.bin")).toBe(`${bytes.md5}  /cdrom/tests/bytes.bin`);
+      expect(bytesServed(cd)).toBeLessThanOrEqual(image.length + 2 * 65536); // nothing fetched twice over
+      await page.close();
+    } finally {
+      await cd.close();
     }
   });
 
