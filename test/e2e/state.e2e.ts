@@ -2,7 +2,8 @@
 // chromium with FreeDOS: Save state keeps the machine in IndexedDB and Restore state goes back to
 // it (an environment variable set before saving is there again, one set after is gone); Export
 // state downloads a file that a reloaded page loads back into a new machine of the same floppy;
-// a file for another machine or no state file at all gets a clear message; the
+// a file for another machine or no state file at all gets a clear message, and so does a full
+// browser storage; the
 // <tab86-machine state-src> element starts from a state file at once, and says so when its src
 // is not the image the state was saved with; the embedding demo starts a copy of its running
 // Linux from a state it saves.
@@ -56,6 +57,20 @@ describe("machine state in the page", () => {
     expect(out).toMatch(/^TABSTATE=saved-one$/m);
     expect(out).not.toMatch(/changed-later/);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("says so on the page when the browser's storage is full", async () => {
+    const page = await browser.newPage();
+    // IndexedDB refuses every write as a full origin does (QuotaExceededError)
+    await page.addInitScript(() => {
+      IDBObjectStore.prototype.put = function () { throw new DOMException("the quota has been exceeded", "QuotaExceededError"); };
+    });
+    await page.goto(url + "?autostart=0");
+    await page.setInputFiles("#file", FREEDOS);
+    await waitText(page, "screen", DOS_PROMPT, 90_000);
+    await page.locator("#state-save").click();
+    await expect.poll(() => notice(page), { timeout: 30_000 }).toMatch(/Saving the state failed: the browser's storage for this page is full \(the state is \d+\.\d MiB\): use Export state to download it instead/);
     await page.close();
   });
 
