@@ -3,9 +3,8 @@
 // it (an environment variable set before saving is there again, one set after is gone); Export
 // state downloads a file that a reloaded page loads back into a new machine of the same floppy;
 // a file for another machine or no state file at all gets a clear message, and so does a full
-// browser storage; the
-// <tab86-machine state-src> element starts from a state file at once, and says so when its src
-// is not the image the state was saved with; the embedding demo starts a copy of its running
+// browser storage; the <tab86-machine state-src> element starts from a state file at once, and
+// says so when its src is not the image the state was saved with; the embedding demo starts a copy of its running
 // Linux from a state it saves.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { join } from "node:path";
