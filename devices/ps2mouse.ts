@@ -42,7 +42,7 @@
 //   +0x110 u64 time of the last packet
 //   +0x120 FIFO: u8 head, u8 count, data at +0x124 (MOUSE_FIFO_CAP bytes)
 import { DEV_KBC, QUEUE_MOUSE } from "../core-as/state";
-import { queue_get, queue_count } from "../core-as/bus/queue";
+import { queue_get, queue_count, queue_peek } from "../core-as/bus/queue";
 import { clock_now } from "../core-as/time";
 import { fifo_push, fifo_clear, fifo_truncate, fifo_count, kbc_kick, kbc_timer_set } from "./kbc";
 
@@ -172,6 +172,8 @@ export function mouse_sample(): void {
   if (fifo_count(MS_FIFO) + packet_size() <= MOUSE_FIFO_CAP) {
     emit_packet(true);
     kbc_kick();
+    // records held back behind a button change (mouse_pull) come in now
+    if (queue_count(QUEUE_MOUSE) >= 4) mouse_pull();
   }
   if (has_news()) kbc_timer_set(MS_SAMPLE_AT, clock_now() + sample_period());
 }
@@ -260,10 +262,16 @@ export function mouse_bat_done(): void {
   kbc_kick();
 }
 
-// Host records: accumulate (reporting on, or remote mode), then sample.
+// Host records: accumulate (reporting on, or remote mode), then sample. Movement adds up over
+// a sample period, but a change of the buttons is never merged away: a press and its release
+// in one period (a quick click, or two host events that arrive together) must be two packets,
+// as a real mouse's are. While a streaming mouse has a button change not yet sent, a record
+// with other buttons stays queued until the next sample sent it (mouse_sample pulls again).
 export function mouse_pull(): void {
   let moved = false;
   while (queue_count(QUEUE_MOUSE) >= 4) {
+    const next_buttons = <u32>queue_peek(QUEUE_MOUSE, QUEUE_MOUSE_SIZE, 2) & 0x1f;
+    if (streaming() && next_buttons != <u32>load<u8>(MS_BUTTONS) && load<u8>(MS_BUTTONS) != load<u8>(MS_BUTTONS_SENT)) break;
     const dx = <i32>(<i8>queue_get(QUEUE_MOUSE, QUEUE_MOUSE_SIZE));
     const dy = <i32>(<i8>queue_get(QUEUE_MOUSE, QUEUE_MOUSE_SIZE));
     const buttons = <u32>queue_get(QUEUE_MOUSE, QUEUE_MOUSE_SIZE) & 0x1f;

@@ -29,6 +29,9 @@ export class StoredOverlay extends Overlay {
   readonly id: string;
   readonly store: BlockStore;
   private dirty = new Set<number>();
+  /** discard() forgot every change (a snapshot restored over this disk): the store's blocks
+   * are deleted before the next flush stores the new ones */
+  private wiped = false;
   constructor(base: BlockDevice, id: string, store: BlockStore) {
     super(base);
     this.id = id;
@@ -53,9 +56,26 @@ export class StoredOverlay extends Overlay {
     return entries.length;
   }
 
+  // A restored snapshot replaces the changes wholesale (host/snapshot.ts: discard, then
+  // setBlock for each saved block): the store must end up with exactly those.
+  override discard(): void {
+    super.discard();
+    this.dirty.clear();
+    this.wiped = true;
+  }
+
+  override setBlock(n: number, data: Uint8Array): void {
+    super.setBlock(n, data);
+    this.dirty.add(n);
+  }
+
   /** Store the blocks changed since the last flush. On a store error the blocks stay to be
    * stored and the error is thrown. */
   async flush(): Promise<void> {
+    if (this.wiped) {
+      await this.store.deleteAll(this.id);
+      this.wiped = false;
+    }
     if (this.dirty.size === 0) return;
     const taken = [...this.dirty];
     this.dirty.clear();
@@ -74,7 +94,7 @@ export class StoredOverlay extends Overlay {
   /** Forget the changes, here and in the store ("reset to original"). */
   async reset(): Promise<void> {
     this.discard();
-    this.dirty.clear();
+    this.wiped = false;
     await this.store.deleteAll(this.id);
   }
 }

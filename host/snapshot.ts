@@ -22,7 +22,7 @@
 import * as S from "../core-as/state.js";
 import type { Machine } from "./machine.js";
 import { CLOCK_RATE_MIN_NS, CLOCK_RATE_MAX_NS } from "./machine.js";
-import { Overlay, BlockDevice } from "./blockdev.js";
+import { Overlay, BlockDevice, readFrom } from "./blockdev.js";
 import { crc32Of } from "./crc32.js";
 import { TAB86_VERSION } from "./version.js";
 
@@ -147,13 +147,13 @@ export function setSnapshotCodec(c: SnapshotCodec): void { codec = c; }
 const ID_SPAN = 1 << 20;
 /** The identity of a disk image: SHA-256 over its size, first and last MiB (a whole image up to
  * 2 MiB). Cheap for a large image and it changes with the partition table, the boot sector,
- * the file system's superblock and its backup. */
+ * the file system's superblock and its backup. An image read over HTTP fetches those two MiB. */
 export async function imageIdentity(dev: BlockDevice): Promise<string> {
   const first = new Uint8Array(Math.min(dev.size, ID_SPAN));
-  dev.read(0, first);
+  await readFrom(dev, 0, first);
   const lastLen = Math.min(Math.max(dev.size - ID_SPAN, 0), ID_SPAN);
   const last = new Uint8Array(lastLen);
-  if (lastLen) dev.read(dev.size - lastLen, last);
+  if (lastLen) await readFrom(dev, dev.size - lastLen, last);
   return sha256([new TextEncoder().encode(`${dev.size}:`), first, last]);
 }
 
@@ -345,9 +345,9 @@ function differences(saved: SnapshotMachine, now: SnapshotMachine): string[] {
   for (const drive of [0, 1]) {
     const a = saved.floppies.find((f) => f.drive === drive), b = now.floppies.find((f) => f.drive === drive);
     const letter = drive ? "B:" : "A:";
-    if (a && !b) out.push(`floppy ${letter}: the snapshot has a ${a.size}-byte image there, this machine none`);
-    else if (!a && b) out.push(`floppy ${letter}: the snapshot has no image there, this machine has one`);
-    else if (a && b && (a.image !== b.image || a.size !== b.size)) out.push(`floppy ${letter}: a different image than the snapshot was taken with`);
+    if (a && !b) out.push(`floppy ${letter} the snapshot has a ${a.size}-byte image there, this machine none`);
+    else if (!a && b) out.push(`floppy ${letter} the snapshot has no image there, this machine has one`);
+    else if (a && b && (a.image !== b.image || a.size !== b.size)) out.push(`floppy ${letter} a different image than the snapshot was taken with`);
   }
   for (let p = 0; p < 4; p++) {
     const a = saved.drives.find((d) => d.position === p), b = now.drives.find((d) => d.position === p);
@@ -360,6 +360,14 @@ function differences(saved: SnapshotMachine, now: SnapshotMachine): string[] {
     }
   }
   return out;
+}
+
+/** Why a snapshot made on `saved` (its header's machine) would not fit this machine, as
+ * restoreState would say it (empty: it fits). With `ignoreRam`, a different RAM size is not
+ * counted (a host that can make a machine of the snapshot's size asks this first). */
+export async function snapshotDifferences(m: Machine, saved: SnapshotMachine, opts: { ignoreRam?: boolean } = {}): Promise<string[]> {
+  const now = await describe(m);
+  return differences(opts.ignoreRam ? { ...saved, memMiB: now.memMiB } : saved, now);
 }
 
 interface Section { tag: number; numbers: Uint32Array; data: Uint8Array }

@@ -285,7 +285,7 @@ describe("bad snapshots", () => {
   });
   it("another machine: RAM, clock, floppy", async () => {
     await refused(atPrompt, /^x\.snap: made for a different machine: RAM: the snapshot has 32 MiB, this machine 64 MiB \(--mem 32\)$/, await fresh("on", 64));
-    await refused(atPrompt, /^x\.snap: made for a different machine: floppy A:: a different image than the snapshot was taken with$/, await fresh("on", 32, "freedos722.img"));
+    await refused(atPrompt, /^x\.snap: made for a different machine: floppy A: a different image than the snapshot was taken with$/, await fresh("on", 32, "freedos722.img"));
     const wall = await createMachine({ fda: image(FLOPPY), mem: 32 });
     await refused(atPrompt, /the snapshot's clock is deterministic, this machine's is not \(--deterministic\)/, wall);
   });

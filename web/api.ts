@@ -11,16 +11,19 @@ import biosUrl from "../bios/rom/bios.bin?url";
 import type { ToWorker, FromWorker, MachineConfig, MachineState, Status, ImageFile, SandboxFile, Query, ExportDrive } from "./protocol.js";
 import type { FatEntry } from "../host/fatread.js";
 import { MAX_FILES, MAX_BYTES } from "../host/sandbox.js";
-import { detectImage, ImageError, ImageKind } from "./images.js";
+import { defaultLinux, sandboxConfig, LINUX_APPEND } from "./configs.js";
+import { detectImage, ImageError, ImageKind, PROBE_BYTES, readLazily } from "./images.js";
 
 export type { MachineConfig, MachineState, Status, ImageFile, ImageKind, SandboxFile, FatEntry };
 export { ImageError };
 
-/** The kernel command line of the default Linux (tools/images/build.mjs CMDLINE). */
-export const LINUX_APPEND = "console=tty0 console=ttyS0,115200 cryptomgr.notests";
+export { LINUX_APPEND };
+
+/** An image by URL that is read lazily: its first bytes and its size, for deciding what it is. */
+export interface UrlImage extends ImageFile { url: string; head: Uint8Array; size: number }
 
 /** Events: "state" {state, message}, "serial" {bytes, text}, "status" Status, "mode" {width,
- * height, graphics}, "notice" {message}. */
+ * height, graphics}, "notice" {message}, "clean" (a sandbox's clean state was saved). */
 export class Tab86 extends EventTarget {
   private worker: Worker;
   private nextId = 1;
@@ -28,6 +31,8 @@ export class Tab86 extends EventTarget {
   private starting?: { resolve: () => void; reject: (e: Error) => void };
   private canvasSent = false;
   private canvas?: HTMLCanvasElement;
+  /** the canvas's context when it could not be handed to the worker (frames come as messages) */
+  private ctx?: CanvasRenderingContext2D | null;
   private decoder = new TextDecoder();
   state: MachineState = "stopped";
   status?: Status;
@@ -43,22 +48,14 @@ export class Tab86 extends EventTarget {
   }
 
   /** The default Linux of `npm run images`, served beside the page under images/. */
-  static defaultLinux(base = document.baseURI, memMiB = 128): MachineConfig {
-    const url = (p: string) => new URL(`images/linux/${p}`, base).href;
-    return { memMiB, kernel: { name: "vmlinuz", url: url("vmlinuz") }, initrd: { name: "initrd.img", url: url("initrd.img") }, append: LINUX_APPEND };
-  }
+  static defaultLinux(base = document.baseURI, memMiB = 128): MachineConfig { return defaultLinux(base, memMiB); }
 
-  /** A sandbox (docs/sandbox.md): the default Linux with its inspection tools, no network,
-   * these files read-only at /mnt/sandbox and an empty export disk at /mnt/export. Too many
-   * or too big files are an ImageError that says which limit. */
-  static sandboxConfig(files: SandboxFile[], base = document.baseURI, memMiB = 128): MachineConfig {
-    if (files.length === 0) throw new ImageError("no files: choose or drop at least one file to open in the sandbox");
-    if (files.length > MAX_FILES) throw new ImageError(`${files.length} files: the sandbox takes at most ${MAX_FILES} at once`);
-    const total = files.reduce((n, f) => n + f.bytes.length, 0);
-    if (total > MAX_BYTES) throw new ImageError(`${(total / 1048576).toFixed(0)} MiB of files: the sandbox takes at most ${MAX_BYTES / 1048576} MiB in all`);
-    const linux = Tab86.defaultLinux(base, memMiB);
-    const tools = { name: "tools.img", url: new URL("images/linux/tools.img", base).href };
-    return { ...linux, initrds: [tools], persist: false, sandbox: { files } };
+  /** A sandbox (docs/sandbox.md): by default the default Linux with its inspection tools, no
+   * network, these files read-only at /mnt/sandbox and an empty export disk at /mnt/export;
+   * with a DOS boot floppy, DOS with the files on C: and the export disk D:. Too many or too
+   * big files, or a boot floppy that is no floppy, are an ImageError that says so. */
+  static sandboxConfig(files: SandboxFile[], base = document.baseURI, memMiB = 128, dosFloppy?: ImageFile): MachineConfig {
+    return sandboxConfig(files, base, memMiB, dosFloppy);
   }
 
   /** Read Files for the sandbox (a picker, a drop; a folder's files keep their paths). */
@@ -78,19 +75,36 @@ export class Tab86 extends EventTarget {
     return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   }
 
-  /** Download an image; a failure is an ImageError naming the URL. */
-  static async fetchImage(url: string, base = document.baseURI): Promise<ImageFile> {
-    let r: Response;
+  /** An image by URL. A hard disk or CD on a server that answers range requests is not
+   * downloaded: its first bytes tell what it is, and the machine reads the rest as the guest
+   * needs it (host/httpdisk.ts). Anything else is downloaded whole. A failure is an
+   * ImageError naming the URL. */
+  static async fetchImage(url: string, base = document.baseURI): Promise<ImageFile | UrlImage> {
     const href = new URL(url, base).href;
-    try { r = await fetch(href); } catch (e) { throw new ImageError(`${url}: could not be downloaded (${(e as Error).message}; a server must allow cross-origin requests for images from other sites)`); }
-    if (!r.ok) throw new ImageError(`${url}: the server answered ${r.status} ${r.statusText}`);
     const name = decodeURIComponent(new URL(href).pathname.split("/").pop() || "image");
-    return { name, bytes: new Uint8Array(await r.arrayBuffer()) };
+    const get = async (init?: RequestInit) => {
+      let r: Response;
+      try { r = await fetch(href, init); } catch (e) { throw new ImageError(`${url}: could not be downloaded (${(e as Error).message}; a server must allow cross-origin requests for images from other sites)`); }
+      if (!r.ok) throw new ImageError(`${url}: the server answered ${r.status} ${r.statusText}`);
+      return r;
+    };
+    const probe = await get({ headers: { Range: `bytes=0-${PROBE_BYTES - 1}` } });
+    const total = /^bytes \d+-\d+\/(\d+)$/.exec(probe.headers.get("content-range") ?? "");
+    const first = new Uint8Array(await probe.arrayBuffer());
+    // a server without ranges sent the whole file (or one that hides Content-Range from us)
+    if (probe.status !== 206 || !total) return { name, bytes: probe.status === 206 ? new Uint8Array(await (await get()).arrayBuffer()) : first };
+    const size = Number(total[1]);
+    if (first.length === size) return { name, bytes: first };
+    if (readLazily(detectImage(name, first, size))) return { name, url: href, head: first, size };
+    return { name, bytes: new Uint8Array(await (await get()).arrayBuffer()) };
   }
 
   /** A machine configuration that boots this image (floppy, hard disk, CD or kernel). */
-  static configFor(image: ImageFile, opts: { memMiB?: number; boot?: string; append?: string; persist?: boolean } = {}): MachineConfig {
-    const kind = detectImage(image.name, image.bytes!);
+  static configFor(image: ImageFile | UrlImage, opts: { memMiB?: number; boot?: string; append?: string; persist?: boolean } = {}): MachineConfig {
+    const lazy = "head" in image ? image : undefined;
+    const kind = lazy ? detectImage(image.name, lazy.head, lazy.size) : detectImage(image.name, image.bytes!);
+    // (the worker gets the URL of a lazy image, not the bytes looked at here)
+    if (lazy) image = { name: lazy.name, url: lazy.url };
     const c: MachineConfig = { memMiB: opts.memMiB ?? 64, boot: opts.boot || undefined, persist: opts.persist };
     if (kind === "floppy") c.fda = image;
     else if (kind === "hd") c.hda = image;
@@ -108,9 +122,15 @@ export class Tab86 extends EventTarget {
     const msg: ToWorker = { t: "start", config, wasmUrl: new URL(wasmUrl, import.meta.url).href, biosUrl: new URL(biosUrl, import.meta.url).href };
     const transfer: Transferable[] = [];
     if (this.canvas && !this.canvasSent) {
-      const off = this.canvas.transferControlToOffscreen();
-      msg.canvas = off;
-      transfer.push(off);
+      if (typeof this.canvas.transferControlToOffscreen === "function") {
+        const off = this.canvas.transferControlToOffscreen();
+        msg.canvas = off;
+        transfer.push(off);
+      } else {
+        // no OffscreenCanvas: the worker sends the redrawn lines and they are drawn here
+        this.ctx = this.canvas.getContext("2d", { alpha: false });
+        msg.frames = true;
+      }
       this.canvasSent = true;
     }
     this.worker.postMessage(msg, transfer);
@@ -147,6 +167,23 @@ export class Tab86 extends EventTarget {
   /** The files the guest put on the sandbox's export disk (read by the bounds-checked FAT
    * reader in the worker). */
   exportFiles(): Promise<FatEntry[]> { return this.query("exportFiles") as Promise<FatEntry[]>; }
+  /** The whole machine's state (host/snapshot.ts): a file to give restoreState, or to start a
+   * machine of the same configuration from (MachineConfig.state, the element's state-src). */
+  saveState(): Promise<Uint8Array> { return this.query("saveState") as Promise<Uint8Array>; }
+  /** Carry on from a saved state. The machine must have the images it was saved with; the RAM
+   * size follows the state. A bad or mismatched file rejects with the reason and leaves the
+   * machine as it was. */
+  async restoreState(bytes: Uint8Array, name = "the state file"): Promise<void> {
+    await this.query("restoreState", undefined, bytes, name);
+  }
+  /** A sandbox: back to its clean state (saved when its prompt first appeared), at once; with
+   * no clean state yet, a new machine boots with the same files. Resolves with how. */
+  async revert(): Promise<"restored" | "rebooted"> {
+    if (await this.query("revert")) return "restored";
+    await this.restart();
+    return "rebooted";
+  }
+
   /** Forget the guest's stored changes to its disks and start again from the original images. */
   async resetDisks(): Promise<void> {
     await this.query("discard");
@@ -157,12 +194,20 @@ export class Tab86 extends EventTarget {
 
   private send(msg: ToWorker): void { this.worker.postMessage(msg); }
 
-  private query(what: Query, drive?: ExportDrive): Promise<unknown> {
+  private query(what: Query, drive?: ExportDrive, data?: Uint8Array, name?: string): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.send({ t: "query", id, what, drive });
+      this.send({ t: "query", id, what, drive, data, name });
     });
+  }
+
+  // a frame from the worker, where the canvas could not be handed over
+  private drawFrame(f: Extract<FromWorker, { t: "frame" }>): void {
+    if (!this.canvas || !this.ctx) return;
+    if (this.canvas.width !== f.width || this.canvas.height !== f.height) { this.canvas.width = f.width; this.canvas.height = f.height; }
+    const rows = f.rgba.byteLength / (f.width * 4);
+    if (rows > 0) this.ctx.putImageData(new ImageData(new Uint8ClampedArray(f.rgba), f.width, rows), 0, f.y0);
   }
 
   private emit(type: string, detail: unknown): void { this.dispatchEvent(new CustomEvent(type, { detail })); }
@@ -179,6 +224,8 @@ export class Tab86 extends EventTarget {
       case "serial": this.emit("serial", { bytes: msg.bytes, text: this.decoder.decode(msg.bytes, { stream: true }) }); break;
       case "status": this.status = msg.status; this.emit("status", msg.status); break;
       case "notice": this.emit("notice", { message: msg.message }); break;
+      case "frame": this.drawFrame(msg); break;
+      case "clean": this.emit("clean", {}); break;
       case "reply": {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);

@@ -7,10 +7,12 @@
 // served under images/linux/), memory (MiB, default 64, 128 for the default Linux), boot (drive
 // letters in order, e.g. "cd"), append (kernel command line), autostart, console (show the
 // serial console), scale ("aspect" default, or "integer"), persist (keep disk changes in
-// IndexedDB). Methods and events: see docs/web.md.
+// IndexedDB), state-src (a saved machine state to start from instead of booting: the instant
+// demo of a documentation page; src and the other images must be the ones it was saved with).
+// Methods and events: see docs/web.md.
 import xtermCss from "@xterm/xterm/css/xterm.css?inline";
 import type { Terminal } from "@xterm/xterm";
-import { Tab86, ImageFile, MachineConfig, ImageError, FatEntry } from "./api.js";
+import { Tab86, ImageFile, MachineConfig, ImageError, FatEntry, UrlImage } from "./api.js";
 import type { ExportDrive } from "./protocol.js";
 import { KeyState } from "./keyboard.js";
 import { fitScreen, ScaleMode } from "./display.js";
@@ -53,7 +55,7 @@ export class Tab86Element extends HTMLElement {
     this.messageBox = root.querySelector(".message")!;
     this.consoleBox = root.querySelector(".console")!;
     this.machine = new Tab86({ canvas: this.canvas });
-    for (const type of ["state", "serial", "status", "mode", "notice"]) {
+    for (const type of ["state", "serial", "status", "mode", "notice", "clean"]) {
       this.machine.addEventListener(type, (e) => this.dispatchEvent(new CustomEvent(type, { detail: (e as CustomEvent).detail })));
     }
     this.machine.addEventListener("mode", () => this.layout());
@@ -79,7 +81,8 @@ export class Tab86Element extends HTMLElement {
 
   get state() { return this.machine.state; }
 
-  /** Start from the attributes (src, memory, boot, append, persist), or from a configuration. */
+  /** Start from the attributes (src, memory, boot, append, persist, state-src), or from a
+   * configuration. */
   async start(config?: MachineConfig): Promise<void> {
     try {
       if (!config) {
@@ -88,6 +91,13 @@ export class Tab86Element extends HTMLElement {
         if (!src) config = Tab86.defaultLinux(document.baseURI, memory ?? 128);
         else config = this.configFor(await Tab86.fetchImage(src));
         if (memory !== undefined) config.memMiB = memory;
+        // the state holds the machine as it was, not its images: those come from src (the
+        // worker says clearly when they are not the ones the state was saved with)
+        const state = this.getAttribute("state-src");
+        if (state) {
+          const href = new URL(state, document.baseURI).href;
+          config.state = { name: decodeURIComponent(new URL(href).pathname.split("/").pop() || "state"), url: href };
+        }
       }
       this.showMessage("");
       await this.machine.start(config);
@@ -108,7 +118,7 @@ export class Tab86Element extends HTMLElement {
     }
   }
 
-  configFor(image: ImageFile, opts: { memMiB?: number; boot?: string } = {}): MachineConfig {
+  configFor(image: ImageFile | UrlImage, opts: { memMiB?: number; boot?: string } = {}): MachineConfig {
     const mem = opts.memMiB ?? (this.hasAttribute("memory") ? Number(this.getAttribute("memory")) : undefined);
     return Tab86.configFor(image, {
       memMiB: mem, boot: opts.boot ?? this.getAttribute("boot") ?? undefined,
@@ -129,6 +139,28 @@ export class Tab86Element extends HTMLElement {
   /** The files on the sandbox's export disk. */
   exportFiles(): Promise<FatEntry[]> { return this.machine.exportFiles(); }
   resetDisks(): Promise<void> { return this.machine.resetDisks(); }
+  /** The whole machine's state as a file (restoreState, state-src). */
+  saveState(): Promise<Uint8Array> { return this.machine.saveState(); }
+  /** Carry on from a saved state (same images); a bad or mismatched file rejects with the
+   * reason, which the element also shows. */
+  async restoreState(bytes: Uint8Array, name?: string): Promise<void> {
+    try {
+      await this.machine.restoreState(bytes, name);
+      this.showMessage("");
+    } catch (e) {
+      this.showMessage((e as Error).message);
+      throw e;
+    }
+  }
+  /** A sandbox back to its clean state (or a new machine when it has none yet). */
+  revert(): Promise<"restored" | "rebooted"> { return this.machine.revert(); }
+  /** Empty the serial console, leaving a line of the page's (the sandbox's Revert: the lines
+   * above belonged to the state the machine left). */
+  clearConsole(note = ""): void {
+    if (!this.term) return;
+    this.term.reset();
+    if (note) this.term.write(`\x1b[2m${note}\x1b[0m\r\n`);
+  }
   /** The serial console's text (with the console attribute). */
   consoleText(): string { return this.term ? consoleText(this.term) : ""; }
   focus(): void { this.canvas.focus(); }

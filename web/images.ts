@@ -12,14 +12,22 @@ export class ImageError extends Error {}
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
+/** Whether an image of this kind is read lazily when given by URL (the others are downloaded
+ * whole: a floppy lives in the machine's memory, a kernel is copied into the guest's RAM). */
+export const readLazily = (kind: ImageKind) => kind === "hd" || kind === "cd";
+
 function isIso9660(b: Uint8Array): boolean {
   return b.length >= 0x8006 && String.fromCharCode(...b.subarray(0x8001, 0x8006)) === "CD001";
 }
 
-/** Decide what an image is. name is used for the extension and in messages. */
-export function detectImage(name: string, bytes: Uint8Array): ImageKind {
+/** How much of an image by URL is fetched first to decide what it is (the ISO 9660 volume
+ * descriptor at 32 KiB, a boot sector, a kernel's header in its first 8 KiB). */
+export const PROBE_BYTES = 64 * 1024;
+
+/** Decide what an image is. name is used for the extension and in messages. `bytes` may be
+ * only the start of the image (PROBE_BYTES of an image by URL) when `size` gives its length. */
+export function detectImage(name: string, bytes: Uint8Array, size = bytes.length): ImageKind {
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? "";
-  const size = bytes.length;
   if (size === 0) throw new ImageError(`${name}: the file is empty`);
   if (kernelType(bytes) === "linux" || (ext !== "img" && ext !== "iso" && kernelType(bytes) === "multiboot")) return "kernel";
   if (ext === "iso" || isIso9660(bytes)) {

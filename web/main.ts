@@ -5,6 +5,7 @@ import "./element.js";
 import { Tab86 } from "./api.js";
 import { SPECIAL_KEYS } from "./keyboard.js";
 import { zip } from "../host/zip.js";
+import { keepState, keptState, stateFileName, describeMachine } from "./statestore.js";
 import type { Tab86Element } from "./element.js";
 import type { Status } from "./protocol.js";
 
@@ -104,18 +105,80 @@ $("discard").addEventListener("click", () => {
   machine.resetDisks().then(() => say("The disks are back to the original images."), fail);
 });
 
-// The sandbox (docs/sandbox.md): files in a throwaway Linux without network, a bar with
-// Revert (a fresh machine with the same files) and Export (what the guest put in /mnt/export).
+// Machine state (docs/web.md): Save/Restore keep one state in IndexedDB, Export/Load go
+// through a file. Restoring needs the machine the state was saved from (the same images):
+// the worker's checks say what differs.
+$("state-save").addEventListener("click", async () => {
+  const c = machine.machine.config;
+  if (!c) return say("Start a machine first.");
+  // a sandbox keeps nothing in the browser (its files would be in the state)
+  if (c.sandbox) return say("A sandbox keeps nothing in this browser: Export state downloads its state instead (Revert goes back to its clean state).");
+  say("Saving the state…");
+  try {
+    const bytes = await machine.saveState();
+    await keepState({ bytes, what: describeMachine(c), savedAt: Date.now() });
+    say(`State saved (${(bytes.length / 1048576).toFixed(1)} MiB): Restore state goes back to it.`);
+  } catch (e) { fail(e); }
+});
+$("state-restore").addEventListener("click", async () => {
+  try {
+    const kept = await keptState();
+    if (!kept) return say("No state saved yet: Save state keeps one.");
+    await machine.restoreState(kept.bytes, `the state saved ${new Date(kept.savedAt).toLocaleString()} (${kept.what})`);
+    say(`Restored the state saved ${new Date(kept.savedAt).toLocaleTimeString()}.`);
+    machine.focus();
+  } catch (e) { fail(e); }
+});
+$("state-export").addEventListener("click", async () => {
+  const c = machine.machine.config;
+  if (!c) return say("Start a machine first.");
+  try { download(await machine.saveState(), stateFileName(c)); } catch (e) { fail(e); }
+});
+$<HTMLInputElement>("state-file").addEventListener("change", async (e) => {
+  const input = e.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  try {
+    await machine.restoreState(new Uint8Array(await file.arrayBuffer()), file.name);
+    say(`Carrying on from ${file.name}.`);
+    machine.focus();
+  } catch (e) { fail(e); }
+});
+
+// The sandbox (docs/sandbox.md): files in a throwaway Linux (or DOS from a boot floppy) without
+// network, a bar with Revert (the clean state saved at the first prompt) and Export (what the
+// guest put on the export disk).
 const sandboxBar = $("sandboxbar"), sbInfo = $("sb-info");
+const sandboxSystem = $<HTMLSelectElement>("sandbox-system"), dosFloppyInput = $<HTMLInputElement>("dos-floppy");
+let dosFloppy: File | undefined;
+sandboxSystem.addEventListener("change", () => {
+  if (sandboxSystem.value === "dos" && !dosFloppy) dosFloppyInput.click();
+});
+dosFloppyInput.addEventListener("change", () => {
+  dosFloppy = dosFloppyInput.files?.[0] ?? dosFloppy;
+  dosFloppyInput.value = "";
+  $("dos-floppy-name").textContent = dosFloppy ? `boot floppy: ${dosFloppy.name}` : "";
+});
 
 async function openSandbox(files: File[]): Promise<void> {
   const what = files.length === 1 ? files[0].name : `${files.length} files`;
-  const progress = `Opening ${what} in the sandbox…`;
+  const dos = sandboxSystem.value === "dos";
+  if (dos && !dosFloppy) {
+    say("The DOS sandbox boots from a DOS boot floppy: choose one, then open the files again.");
+    dosFloppyInput.click();
+    return;
+  }
+  const progress = `Opening ${what} in the ${dos ? "DOS " : ""}sandbox…`;
   say(progress);
   try {
     const list = await Tab86.readSandboxFiles(files);
-    const config = Tab86.sandboxConfig(list, document.baseURI, Math.max(128, Number(mem.value)));
-    sbInfo.textContent = `${what} read-only at /mnt/sandbox; copy what you want to take out to /mnt/export. Tools: file, strings, hexdump -C, xxd, unzip, sha256sum, vi.`;
+    const config = dos
+      ? Tab86.sandboxConfig(list, document.baseURI, Number(mem.value), await Tab86.readFile(dosFloppy!))
+      : Tab86.sandboxConfig(list, document.baseURI, Math.max(128, Number(mem.value)));
+    sbInfo.textContent = dos
+      ? `${what} read-only on C: (short names, as DOS shows them); copy what you want to take out to D:. Booted from ${dosFloppy!.name} in A:.`
+      : `${what} read-only at /mnt/sandbox; copy what you want to take out to /mnt/export. Tools: file, strings, hexdump -C, xxd, unzip, sha256sum, vi.`;
     await machine.start(config);
     done(progress)();
     machine.focus();
@@ -131,9 +194,16 @@ $<HTMLInputElement>("sandbox-files").addEventListener("change", (e) => {
 machine.addEventListener("state", (e) => {
   if ((e as CustomEvent).detail.state === "loading") sandboxBar.hidden = !machine.machine.config?.sandbox;
 });
-$("sb-revert").addEventListener("click", () => {
-  say("Reverting: the machine is thrown away and a clean one boots with the same files…");
-  machine.restart().then(done("Reverting: the machine is thrown away and a clean one boots with the same files…"), fail);
+$("sb-revert").addEventListener("click", async () => {
+  say("Reverting to the clean state…");
+  try {
+    const how = await machine.revert();
+    if (how === "restored") machine.clearConsole("[reverted to the clean state saved at the first prompt]");
+    say(how === "restored"
+      ? "Reverted: the machine is back at its clean state, saved when its prompt first appeared."
+      : "Reverted: a clean machine booted with the same files (the clean state had not been saved yet).");
+    machine.focus();
+  } catch (e) { fail(e); }
 });
 // a name from the guest as a download's name: one path component, no characters file systems refuse
 const safeName = (path: string) => path.split("/").pop()!.replace(/[\x00-\x1f\x7f<>:"\\|?*]/g, "_").slice(0, 200) || "export.bin";
@@ -192,6 +262,8 @@ machine.addEventListener("status", (e) => {
   const s = (e as CustomEvent<Status>).detail;
   stMips.textContent = `${s.mips.toFixed(1)} MIPS`;
   stDisk.classList.toggle("active", s.diskRequests > 0);
+  // a disk by URL: how much of it was downloaded so far (range requests)
+  stDisk.textContent = s.bytesFetched > 0 ? `disk · ${(s.bytesFetched / 1048576).toFixed(1)} MiB fetched` : "disk";
 });
 machine.addEventListener("mode", (e) => {
   const m = (e as CustomEvent).detail;

@@ -23,6 +23,13 @@ export function queue_put(q: u32, size: u32, b: u32): bool {
   return load<u32>(q) - load<u32>(q + 4);
 }
 
+// The byte `at` places after the next one, without taking anything; -1 past the end.
+export function queue_peek(q: u32, size: u32, at: u32): i32 {
+  const tail = load<u32>(q + 4);
+  if (at >= load<u32>(q) - tail) return -1;
+  return <i32>load<u8>(q + 8 + ((tail + at) % (size - 8)));
+}
+
 // Next byte, or -1 when empty.
 export function queue_get(q: u32, size: u32): i32 {
   const head = load<u32>(q);

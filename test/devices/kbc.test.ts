@@ -312,6 +312,19 @@ describe("PS/2 mouse", () => {
     expect(mouseBytes(m)).toEqual([]);
   });
 
+  it("reports a press and its release that arrive together as two packets (a click is never merged away)", async () => {
+    const m = await machine();
+    mouse(m, 0xf4);
+    expect(mouseBytes(m)).toEqual([0xfa]);
+    // what a page sends for a quick click: movement, then down and up back to back
+    m.sendMouse(30, 20, 0);
+    m.sendMouse(0, 0, 0x1);
+    m.sendMouse(0, 0, 0);
+    m.sendMouse(1, 0, 0);
+    // the movement with the press (PS/2 Y is up: -20), then the release with what came after it
+    expect(mouseBytes(m)).toEqual([0x29, 30, 0xec, 0x08, 0x01, 0x00]);
+  });
+
   it("adds the wheel as a fourth byte once it is an IntelliMouse", async () => {
     const m = await machine();
     for (const r of [200, 100, 80]) { mouse(m, 0xf3); mouse(m, r); }

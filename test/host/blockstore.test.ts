@@ -37,6 +37,25 @@ describe("StoredOverlay", () => {
     expect(base).toEqual(original);
   });
 
+  it("after a snapshot is restored over it (discard, then setBlock) the store holds exactly the snapshot's blocks", async () => {
+    const store = new MemoryBlockStore();
+    const base = image(6 * 4096);
+    const ov = new StoredOverlay(new MemoryDisk(base, true), "disk-s", store);
+    ov.write(0, new Uint8Array(10).fill(1)); // block 0: changed after the snapshot was taken
+    ov.write(3 * 4096, new Uint8Array(10).fill(2)); // block 3
+    await ov.flush();
+    // what host/snapshot.ts restoreState does with a disk's saved blocks: block 5 only
+    const saved = base.slice(5 * 4096, 6 * 4096).fill(9);
+    ov.discard();
+    ov.setBlock(5, saved);
+    await ov.flush();
+    const reloaded = new StoredOverlay(new MemoryDisk(base, true), "disk-s", store);
+    expect(await reloaded.load()).toBe(1);
+    const want = base.slice();
+    want.set(saved, 5 * 4096);
+    expect(readAll(reloaded)).toEqual(want);
+  });
+
   it("surfaces a full store's error, keeps the unsaved blocks and stores them once there is room", async () => {
     const store = new MemoryBlockStore(2 * 4096);
     const ov = new StoredOverlay(new MemoryDisk(image(8 * 4096), true), "d", store);

@@ -73,6 +73,9 @@ export class ImageServer {
     if (this.supportsRanges) headers["Accept-Ranges"] = "bytes";
     if (partial) headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
     if (this.etag) headers.ETag = this.etag;
+    // a page from another origin (the browser tests) may read the image and these headers
+    headers["Access-Control-Allow-Origin"] = "*";
+    headers["Access-Control-Expose-Headers"] = "Content-Range, Content-Length, ETag, Accept-Ranges";
     if (this.requests > this.failAfter) {
       switch (this.failMode) {
         case "close": req.socket.destroy(); return;
