@@ -13,7 +13,8 @@ import { flat32 } from "./helpers.js";
 
 const DATA = 0x10000; // 256 bytes the pointers ESI and EDI point into
 const CODE = 0x20000;
-const REGRESSIONS: number[] = [];
+// 2528091301: rol/ror wrote its result over the pending flags record of the dec before it
+const REGRESSIONS: number[] = [2528091301];
 
 // xorshift32: the same seed gives the same program everywhere
 function rng(seed: number): (n: number) => number {
@@ -30,7 +31,7 @@ const ALU = [0, 1, 2, 3, 4, 5, 6, 7]; // add or adc sbb and sub xor cmp (ModRM.r
 /** One random instruction (bytes). Data registers are EAX..EBX, pointers ESI/EDI stay put. */
 function instruction(r: (n: number) => number): number[] {
   const d = r(4), s = r(4), d8 = r(8), s8 = r(8), p = 6 + r(2), disp = r(0xf8), op = ALU[r(8)];
-  switch (r(40)) {
+  switch (r(44)) {
     case 0: return [0xb8 + d, ...le32(r(2) ? r(0x100) : (r(0x10000) * 0x10001) >>> 0)]; // mov r, imm32
     case 1: return [(op << 3) | 1, 0xc0 | (s << 3) | d]; // alu r, r
     case 2: return [0x83, 0xc0 | (op << 3) | d, r(0x100)]; // alu r, imm8
@@ -82,6 +83,14 @@ function instruction(r: (n: number) => number): number[] {
     case 36: return [0xff, 0x40 | (r(2) << 3) | p, disp & 0xfc]; // inc/dec dword [p+d]
     case 37: return [0x66, 0xc1, 0xc0 | ([4, 5, 7][r(3)] << 3) | d, 1 + r(15), 0x0f, 0x90 + r(16), 0xc0 | d8]; // shift r16; setcc
     case 38: return [0xff, 0x40 | (r(2) << 3) | p, disp & 0xfc, 0x0f, 0x90 + r(16), 0xc0 | d8, 0x11, 0xc0 | (s << 3) | d]; // inc/dec [p+d]; setcc; adc (CF kept)
+    case 39: { // rol/ror r, imm or 1 (; setcc, whose condition may read CF or OF)
+      const sub = r(2);
+      const rot = r(2) ? [0xc1, 0xc0 | (sub << 3) | d, r(32)] : [0xd1, 0xc0 | (sub << 3) | d];
+      return [...rot, ...(r(2) ? [0x0f, 0x90 + r(16), 0xc0 | d8] : [])];
+    }
+    case 40: return [0xf6, 0x40 | p, disp, r(0x100)]; // test byte [p+d], imm8
+    case 41: return r(2) ? [0xf3, 0x90] : [0x66, 0x90]; // pause, xchg ax, ax
+    case 42: return [0x39, 0xc0 | (s << 3) | d, 0x0f, 0x40 + r(16), 0xc0 | (d << 3) | s]; // cmp; cmovcc (fused)
     default: return r(2) ? [0x90] : [0x8b, 0x05, ...le32(0x30000)]; // nop, or a load beyond DS: #GP (unless DS is flat)
   }
 }

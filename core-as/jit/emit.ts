@@ -11,7 +11,7 @@ import {
 } from "../cpu/flags";
 import {
   b, uleb, i32c, lget, lset, ltee, load_abs, store_abs_tail, store_const, IF, END, BR, RETURN, CALL,
-  I32_LOAD8_U, I32_STORE8, I32_SHL, I32_SHR_U, I32_SHR_S, I64_EXTEND_I32_S, I64_MUL,
+  I32_LOAD8_U, I32_STORE8, I32_SHL, I32_SHR_U, I32_ROTL, I32_ROTR, I32_SHR_S, I64_EXTEND_I32_S, I64_MUL,
   I32_WRAP_I64, I64_NE, SELECT, LOCAL_TEE, LOCAL_GET, I32_EQ, I32_EQZ, I32_LT_U, I32_LE_U,
   I32_LT_S, I32_LE_S, I32_GT_S, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR, VOID,
 } from "./wasm";
@@ -260,6 +260,30 @@ export function inline_byte(): bool {
   return true;
 }
 
+// rol/ror r32, c (shift.ts: only CF and OF change, SF ZF AF PF keep their values): CF and OF
+// become concrete in EFLAGS and leave the lazy mask, the rest of the record stays as it is.
+function inline_rotate(c: u32): bool {
+  if (c == 0) return true; // no change, not even to the flags
+  // (the result goes to L_T: L_A, L_B and L_R may hold a pending flags record)
+  const rol = REG == 0;
+  reg_get(RM); i32c(<i32>c); b(rol ? I32_ROTL : I32_ROTR); lset(L_T);
+  i32c(0);
+  load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF)); b(I32_AND);
+  if (rol) { // CF = bit 0 of the result, OF = its MSB xor CF
+    lget(L_T); i32c(1); b(I32_AND); b(I32_OR);
+    lget(L_T); i32c(31); b(I32_SHR_U); lget(L_T); b(I32_XOR); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR);
+  } else { // CF = the MSB of the result, OF = its two top bits differ
+    lget(L_T); i32c(31); b(I32_SHR_U); b(I32_OR);
+    lget(L_T); i32c(1); b(I32_SHL); lget(L_T); b(I32_XOR); i32c(31); b(I32_SHR_U); i32c(11); b(I32_SHL); b(I32_OR);
+  }
+  store_abs_tail(EFLAGS);
+  if (pend_op >= 0) pend_mask &= ~(F_CF | F_OF);
+  else { i32c(0); load_abs(LF_MASK); i32c(<i32>~(F_CF | F_OF)); b(I32_AND); store_abs_tail(LF_MASK); }
+  reg_set_local(RM, L_T);
+  last_kind = K_NONE; // (CF and OF no longer follow from the locals)
+  return true;
+}
+
 // INC and DEC keep CF (alu.ts incdec): make it concrete in EFLAGS before their record (which
 // leaves CF out) replaces the current one. From the locals of the previous inline instruction
 // when they decide it; after inc/dec/imul/shifts it is concrete already.
@@ -290,6 +314,7 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     return inline_mem_byte(k, eip_k);
   }
   if (op >= 0xa0 && op <= 0xa3) return inline_moffs(k, eip_k);
+  if (op == 0x90 && !LOCK) return true; // nop, pause (F3 90): nothing to do
   if (!O32) return inline_word(k, eip_k, code);
   if (LOCK) return false;
   if (op == 0xff && MOD != 3 && REG <= 1) { parse_ea(code); return inline_incdec_mem(k, eip_k); }
@@ -434,6 +459,11 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     reg_set_local(RM, L_R);
     b(END); depth--;
     last_kind = K_NONE;
+    return true;
+  }
+  if ((op == 0xc1 || op == 0xd1) && MOD == 3 && REG <= 1) return inline_rotate(op == 0xd1 ? 1 : IMM & 31);
+  if (op >= 0x140 && op <= 0x14f && MOD == 3) { // cmovcc Gv, Ev: the flags stay as they are
+    i32c(0); reg_get(RM); reg_get(REG); cond(op & 15); b(SELECT); store_abs_tail(REGS + (<u32>REG << 2));
     return true;
   }
   if (op >= 0x40 && op <= 0x4f) { // inc/dec r32: CF is made concrete and kept (alu.ts incdec)

@@ -216,25 +216,26 @@ function mem_close(k: u32, eip_k: u32): void {
 }
 
 // Byte ALU forms with a memory operand (32-bit addressing): op Eb,Gb (00 08 20 28 30 38),
-// op Gb,Eb (02 0A 22 2A 32 3A), op Eb,Ib (80) and test Eb,Gb (84), as alu.ts alu(8, ...).
+// op Gb,Eb (02 0A 22 2A 32 3A), op Eb,Ib (80), test Eb,Gb (84) and test Eb,Ib (F6 /0), as
+// alu.ts alu(8, ...).
 export function is_mem_byte_form(op: i32): bool {
   if (op < 0x40) return (op & 5) == 0 && alu_inline(op >> 3);
-  return op == 0x80 || op == 0x84;
+  return op == 0x80 || op == 0x84 || (op == 0xf6 && REG == 0);
 }
 
 export function inline_mem_byte(k: u32, eip_k: u32): bool {
   const op = OP;
-  const aop = op == 0x80 ? REG : op == 0x84 ? 4 : op >> 3;
+  const aop = op == 0x80 ? REG : op == 0x84 || op == 0xf6 ? 4 : op >> 3;
   if (!alu_inline(aop)) return false;
   const to_reg = op < 0x40 && (op & 2) != 0;
-  const writes = aop != 7 && op != 0x84;
+  const writes = aop != 7 && op != 0x84 && op != 0xf6;
   flush_flags();
   ea_value();
   mem_begin(SEG, 1, writes && !to_reg);
   if (to_reg) { reg8_get(REG); lset(L_A); host_load(1); lset(L_B); }
   else {
     host_load(1); lset(L_A);
-    if (op == 0x80) i32c(<i32>(IMM & 0xff)); else reg8_get(REG);
+    if (op == 0x80 || op == 0xf6) i32c(<i32>(IMM & 0xff)); else reg8_get(REG);
     lset(L_B);
   }
   alu_body(aop);
