@@ -40,7 +40,8 @@ async function until(re, input = "") {
   return { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, instructions: Number(m.instructions - i0) };
 }
 const boot = await until(/# $/);
-console.log(`boot: ${boot.instructions} instructions, ${boot.seconds.toFixed(2)} s (CPU ${boot.cpu.toFixed(2)} s)`);
+const bootJit = m.jitStats();
+console.log(`boot: ${boot.instructions} instructions, ${boot.seconds.toFixed(2)} s (CPU ${boot.cpu.toFixed(2)} s), ${bootJit.jit_modules} modules compiled in ${bootJit.jit_compile_ms} ms (${(bootJit.jit_compile_ms / 10 / boot.seconds).toFixed(1)}% of the boot), ${bootJit.jit_entries} entries`);
 const before = m.jitStats(), compiledBefore = Number(m.r64(S.JIT_INSNS));
 let loop;
 for (let run = 0; run < Number(process.argv[4] ?? 1); run++) {
