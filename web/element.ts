@@ -8,7 +8,9 @@
 // letters in order, e.g. "cd"), append (kernel command line), autostart, console (show the
 // serial console), scale ("aspect" default, or "integer"), persist (keep disk changes in
 // IndexedDB), state-src (a saved machine state to start from instead of booting: the instant
-// demo of a documentation page; src and the other images must be the ones it was saved with).
+// demo of a documentation page; src and the other images must be the ones it was saved with),
+// keyboard (an on-screen PC keyboard under the screen, for phones and tablets: "auto" shows it
+// where the main pointer is a finger, "off" hides it, any other value shows it).
 // Methods and events: see docs/web.md.
 import xtermCss from "@xterm/xterm/css/xterm.css?inline";
 import type { Terminal } from "@xterm/xterm";
@@ -17,6 +19,7 @@ import type { ExportDrive } from "./protocol.js";
 import { KeyState } from "./keyboard.js";
 import { fitScreen, ScaleMode } from "./display.js";
 import { attachConsole, consoleText } from "./console.js";
+import { OnScreenKeyboard, oskCss } from "./oskpanel.js";
 
 const STYLE = `
 :host { display: block; }
@@ -33,7 +36,7 @@ canvas:focus-visible { box-shadow: 0 0 0 2px #4a9eff; }
 `;
 
 export class Tab86Element extends HTMLElement {
-  static observedAttributes = ["console", "scale"];
+  static observedAttributes = ["console", "scale", "keyboard"];
   readonly machine: Tab86;
   private canvas: HTMLCanvasElement;
   private screen: HTMLDivElement;
@@ -42,11 +45,14 @@ export class Tab86Element extends HTMLElement {
   private term?: Terminal;
   private keys = new KeyState();
   private buttons = 0;
+  private osk: OnScreenKeyboard;
+  // a touch screen: where keyboard="auto" shows the on-screen keyboard
+  private coarse = typeof matchMedia === "function" ? matchMedia("(pointer: coarse)") : undefined;
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: "open" });
-    root.innerHTML = `<style>${xtermCss}${STYLE}</style>
+    root.innerHTML = `<style>${xtermCss}${STYLE}${oskCss}</style>
       <div class="screen" part="screen"><canvas tabindex="0" part="canvas" role="img" aria-label="PC screen: click to type"></canvas>
       <p class="message" role="alert" hidden></p></div>
       <div class="console" part="console" hidden></div>`;
@@ -55,6 +61,11 @@ export class Tab86Element extends HTMLElement {
     this.messageBox = root.querySelector(".message")!;
     this.consoleBox = root.querySelector(".console")!;
     this.machine = new Tab86({ canvas: this.canvas });
+    // under the screen, above the console: it never covers the picture
+    this.osk = new OnScreenKeyboard((bytes) => this.machine.sendScancodes(bytes));
+    this.osk.root.hidden = true;
+    this.screen.after(this.osk.root);
+    this.coarse?.addEventListener("change", () => this.attributeChangedCallback());
     for (const type of ["state", "serial", "status", "mode", "notice", "clean"]) {
       this.machine.addEventListener(type, (e) => this.dispatchEvent(new CustomEvent(type, { detail: (e as CustomEvent).detail })));
     }
@@ -76,7 +87,20 @@ export class Tab86Element extends HTMLElement {
   attributeChangedCallback(): void {
     if (this.hasAttribute("console") && !this.term) this.term = attachConsole(this.machine, this.consoleBox);
     this.consoleBox.hidden = !this.hasAttribute("console");
+    const shown = this.keyboardShown;
+    if (shown !== !this.osk.root.hidden) {
+      if (!shown) this.osk.releaseAll();
+      this.osk.root.hidden = !shown;
+      this.dispatchEvent(new CustomEvent("keyboard", { detail: { shown } }));
+    }
     this.layout();
+  }
+
+  /** Whether the on-screen keyboard is shown: the keyboard attribute, "auto" on a touch screen. */
+  get keyboardShown(): boolean {
+    const k = this.getAttribute("keyboard");
+    if (k === null || k === "off") return false;
+    return k === "auto" ? !!this.coarse?.matches : true;
   }
 
   get state() { return this.machine.state; }

@@ -65,6 +65,14 @@ keys.addEventListener("change", () => {
   machine.focus();
 });
 
+// the on-screen keyboard: shown by itself on a touch screen (keyboard="auto" in index.html),
+// and by this button anywhere
+const keyboard = $<HTMLButtonElement>("keyboard");
+const syncKeyboard = () => keyboard.setAttribute("aria-pressed", String(machine.keyboardShown));
+keyboard.addEventListener("click", () => machine.setAttribute("keyboard", machine.keyboardShown ? "off" : "on"));
+machine.addEventListener("keyboard", syncKeyboard);
+syncKeyboard();
+
 const dlg = $<HTMLDialogElement>("pastedlg");
 $("paste").addEventListener("click", () => dlg.showModal());
 dlg.addEventListener("close", () => {

@@ -1,8 +1,8 @@
 // Screenshots of the browser app for docs/images/ (web-freedos.png, web-linux.png,
-// web-sandbox.png): builds
+// web-sandbox.png, web-osk.png): builds
 // nothing, serves dist-web/ (npm run web:build first) with Vite's preview server and drives
-// Debian's chromium through playwright-core.   node tools/web/screenshots.mjs [freedos|linux|sandbox]...
-// (no argument: all three)
+// Debian's chromium through playwright-core.   node tools/web/screenshots.mjs [freedos|linux|sandbox|osk]...
+// (no argument: all four)
 import { preview } from "vite";
 import { chromium } from "playwright-core";
 import { join, dirname } from "node:path";
@@ -77,7 +77,27 @@ async function sandbox() {
   await page.close();
 }
 
-const shots = { freedos, linux, sandbox };
+// a phone: the on-screen keyboard shows by itself under the screen; a command tapped on it
+async function osk() {
+  const context = await browser.newContext({ viewport: { width: 412, height: 915 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(url + "?autostart=0");
+  await page.setInputFiles("#file", join(root, "../shared/images/freedos-boot-1440k.img"));
+  await until(page, () => window.tab86.screenText().catch(() => ""), /A:\\>\s*$/, 90_000);
+  const tap = async (...codes) => { for (const c of codes) await page.locator(`tab86-machine .osk button[data-code="${c}"]`).tap(); };
+  await tap("KeyV", "KeyE", "KeyR", "Enter", "KeyD", "KeyI", "KeyR", "Space", "Slash", "KeyW", "Enter");
+  await until(page, () => window.tab86.screenText().catch(() => ""), /bytes free[\s\S]*A:\\>\s*$/, 30_000);
+  await tap("ShiftLeft"); // shown down in the picture
+  await sleep(1500);
+  // the machine: its screen and the keyboard under it (the page's toolbars take a phone's first
+  // screenful; FreeDOS leaves the serial console empty, so it is hidden for the picture)
+  await page.evaluate(() => { window.tab86.removeAttribute("console"); window.scrollTo(0, document.body.scrollHeight); });
+  await sleep(300);
+  await page.locator("tab86-machine").screenshot({ path: join(root, "docs/images/web-osk.png") });
+  await context.close();
+}
+
+const shots = { freedos, linux, sandbox, osk };
 const wanted = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(shots);
 try {
   for (const w of wanted) {
