@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { MemoryDisk, Overlay, BlockDevice } from "../../host/blockdev";
-import { crc32Of } from "../../host/crc32";
+import { MemoryDisk, Overlay, BlockDevice } from "../../host/blockdev.js";
+import { crc32Of } from "../../host/crc32.js";
 
 function pattern(n: number): Uint8Array {
   const b = new Uint8Array(n);
