@@ -284,6 +284,21 @@ function inline_rotate(c: u32): bool {
   return true;
 }
 
+// The eager flags of shl/shr/sar (shift.ts shift()): CF from local b, OF from the result in
+// local r (left: its sign xor CF; shr: its two top bits differ; sar: 0), AF cleared. `sign` is
+// the operand's sign bit (31 or 15).
+export function shift_flags(left: bool, sar: bool, sign: u32): void {
+  i32c(0);
+  load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF | F_AF)); b(I32_AND); lget(L_B); b(I32_OR);
+  if (left) { lget(L_R); i32c(<i32>sign); b(I32_SHR_U); lget(L_B); b(I32_XOR); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR); }
+  else if (!sar) {
+    lget(L_R); i32c(1); b(I32_SHL); lget(L_R); b(I32_XOR); i32c(<i32>sign); b(I32_SHR_U);
+    if (sign != 31) { i32c(1); b(I32_AND); }
+    i32c(11); b(I32_SHL); b(I32_OR);
+  }
+  store_abs_tail(EFLAGS);
+}
+
 // INC and DEC keep CF (alu.ts incdec): make it concrete in EFLAGS before their record (which
 // leaves CF out) replaces the current one. From the locals of the previous inline instruction
 // when they decide it; after inc/dec/imul/shifts it is concrete already.
@@ -423,11 +438,7 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     reg_get(RM); lset(L_A);
     lget(L_A); i32c(<i32>c); b(left ? I32_SHL : sar ? I32_SHR_S : I32_SHR_U); lset(L_R);
     lget(L_A); i32c(<i32>(left ? 32 - c : c - 1)); b(sar ? I32_SHR_S : I32_SHR_U); i32c(1); b(I32_AND); lset(L_B);
-    i32c(0);
-    load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF | F_AF)); b(I32_AND); lget(L_B); b(I32_OR);
-    if (left) { lget(L_R); i32c(31); b(I32_SHR_U); lget(L_B); b(I32_XOR); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR); }
-    else if (!sar) { lget(L_R); i32c(1); b(I32_SHL); lget(L_R); b(I32_XOR); i32c(31); b(I32_SHR_U); i32c(11); b(I32_SHL); b(I32_OR); }
-    store_abs_tail(EFLAGS);
+    shift_flags(left, sar, 31);
     lazy_flags(LOP_RESULT, F_PF | F_ZF | F_SF);
     pend_zero_src = true;
     reg_set_local(RM, L_R);
@@ -448,11 +459,7 @@ export function inline_simple(k: u32, eip_k: u32, code: usize): bool {
     lget(L_A);
     if (left) { i32c(32); lget(L_T); b(I32_SUB); } else { lget(L_T); i32c(1); b(I32_SUB); }
     b(sar ? I32_SHR_S : I32_SHR_U); i32c(1); b(I32_AND); lset(L_B);
-    i32c(0);
-    load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF | F_AF)); b(I32_AND); lget(L_B); b(I32_OR);
-    if (left) { lget(L_R); i32c(31); b(I32_SHR_U); lget(L_B); b(I32_XOR); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR); }
-    else if (!sar) { lget(L_R); i32c(1); b(I32_SHL); lget(L_R); b(I32_XOR); i32c(31); b(I32_SHR_U); i32c(11); b(I32_SHL); b(I32_OR); }
-    store_abs_tail(EFLAGS);
+    shift_flags(left, sar, 31);
     lazy_flags(LOP_RESULT, F_PF | F_ZF | F_SF);
     pend_zero_src = true;
     flush_flags();

@@ -10,7 +10,7 @@ import {
 } from "./wasm";
 import {
   K_INCDEC, L_A, L_B, L_R, L_T, flush_flags, last_kind, lazy_flags, pend_size,
-  pend_zero_src, sign_extend,
+  pend_zero_src, shift_flags, sign_extend,
 } from "./emit";
 import { ea_value, host_load, host_store, mem_begin, mem_end, parse_ea } from "./emit_mem";
 
@@ -61,11 +61,7 @@ function shift16(r: i32, sub: i32, c: u32): bool {
   reg16_get(r); if (sar) sign_extend(16); lset(L_A);
   lget(L_A); i32c(<i32>c); b(left ? I32_SHL : sar ? I32_SHR_S : I32_SHR_U); i32c(0xffff); b(I32_AND); lset(L_R);
   lget(L_A); i32c(<i32>(left ? 16 - c : c - 1)); b(I32_SHR_U); i32c(1); b(I32_AND); lset(L_B); // CF
-  i32c(0);
-  load_abs(EFLAGS); i32c(<i32>~(F_CF | F_OF | F_AF)); b(I32_AND); lget(L_B); b(I32_OR);
-  if (left) { lget(L_R); i32c(15); b(I32_SHR_U); lget(L_B); b(I32_XOR); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR); }
-  else if (!sar) { lget(L_R); i32c(1); b(I32_SHL); lget(L_R); b(I32_XOR); i32c(15); b(I32_SHR_U); i32c(1); b(I32_AND); i32c(11); b(I32_SHL); b(I32_OR); }
-  store_abs_tail(EFLAGS);
+  shift_flags(left, sar, 15);
   lazy_flags(LOP_RESULT, F_PF | F_ZF | F_SF);
   pend_zero_src = true;
   pend_size = 15;
