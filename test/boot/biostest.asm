@@ -2,14 +2,7 @@
 ; arguments and records AX and FLAGS after each call at 0000:0500 (4 bytes per call), the
 ; E820 map at 0000:0800 (24 bytes per entry, count at 0000:07FE), then halts.
 ; Build: nasm -f bin -o biostest.bin biostest.asm
-        bits 16
-        org 0x7c00
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7c00
+%include "start.inc"
         sti
         mov di, 0x500
 

@@ -1,14 +1,7 @@
 ; Second BIOS unit test boot sector (test/boot/bios.test.ts): INT 1Ah (PCI BIOS, ticks, RTC),
 ; INT 10h (cursor, mode, font info, display combination), INT 11h, INT 15h C0h. Results at
 ; 0000:0500 as words in call order; "!" on port E9h when done.
-        bits 16
-        org 0x7c00
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7c00
+%include "start.inc"
         sti
         mov di, 0x500
 %macro W 1

@@ -4,14 +4,7 @@
 ; 0000:0500 (10 bytes per call); data lands at 0000:2000 and up; then it halts with "!" on
 ; port E9h.
 ; Build: nasm -f bin -o biostest4.bin biostest4.asm
-        bits 16
-        org 0x7c00
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7c00
+%include "start.inc"
         mov [drive], dl
         mov ax, 0x0202                  ; 2 sectors from cylinder 0, head 0, sector 2
         mov cx, 0x0002

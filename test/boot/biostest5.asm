@@ -2,14 +2,7 @@
 ; time-out (INT 14h): records AX and FLAGS after each call at 0000:0500 (4 bytes per call) and
 ; the BIOS tick count around the time-out at 0000:0600; then "!" on port E9h and halts.
 ; Build: nasm -f bin -o biostest5.bin biostest5.asm
-        bits 16
-        org 0x7c00
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7c00
+%include "start.inc"
         sti
         mov di, 0x500
 

@@ -4,14 +4,7 @@
 ; specification packet at 0000:0600) and records AX and FLAGS at 0000:0500 (4 bytes per call)
 ; the boot drive at 0000:05F0 and the drive parameters (08h) at 0000:05E0; then "!" on port E9h and halts.
 ; Build: nasm -f bin -o biostest6.bin biostest6.asm
-        bits 16
-        org 0x7c00
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7c00
+%include "start.inc"
         mov [0x5f0], dl
         mov di, 0x500
 %macro REC 0

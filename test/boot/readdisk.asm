@@ -5,14 +5,7 @@
 ; On port E9h it then writes "S" and the sum in 8 hex digits, or at the first failed read "E",
 ; AH in 2 hex digits, "@" and the LBA in 8 hex digits; then "!" and it halts with interrupts
 ; off. Build: nasm -f bin -o readdisk.bin readdisk.asm
-        bits 16
-        org 0x7c00
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov sp, 0x7c00
+%include "start.inc"
         sti
         mov [drive], dl
         mov ah, 0x48                    ; EDD drive parameters: sectors at +16 (qword)
