@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { PreviewServer } from "vite";
 import { startApp, ARTEFACTS } from "./browser.js";
-import { waitText, dosCommand, sleep } from "./page.js";
+import { waitText, dosCommand, sleep, drop } from "./page.js";
 import { ROOT } from "../helpers.js";
 
 let server: PreviewServer, browser: Browser, url: string;
@@ -22,14 +22,6 @@ const FREEDOS = join(ROOT, "../shared/images/freedos-boot-1440k.img");
 const MOUSE_COM = readFileSync(join(ROOT, "test/e2e/guest/mouse.com"));
 const A_PROMPT = /A:\\>\s*$/;
 
-async function drop(page: Page, files: { name: string; data: Buffer }[]): Promise<void> {
-  const dt = await page.evaluateHandle((fs) => {
-    const d = new DataTransfer();
-    for (const f of fs) d.items.add(new File([new Uint8Array(f.data)], f.name));
-    return d;
-  }, files.map((f) => ({ name: f.name, data: [...f.data] })));
-  await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: dt });
-}
 
 describe("the DOS sandbox", () => {
   it("opens dropped files on C: of a DOS machine booted from the boot floppy; export from D:, revert, the mouse", async () => {

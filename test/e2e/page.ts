@@ -50,3 +50,13 @@ export async function shell(page: Page, cmd: string, timeoutMs = 60_000): Promis
 
 /** The shell prompt of the default Linux on the console. */
 export const LINUX_PROMPT = /^~? ?# $/m;
+
+/** Drop files on the machine's screen as a user would drag them from the desktop. */
+export async function drop(page: Page, files: { name: string; data: Buffer }[]): Promise<void> {
+  const dt = await page.evaluateHandle((fs) => {
+    const d = new DataTransfer();
+    for (const f of fs) d.items.add(new File([new Uint8Array(f.data)], f.name));
+    return d;
+  }, files.map((f) => ({ name: f.name, data: [...f.data] })));
+  await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: dt });
+}

@@ -12,50 +12,18 @@ import { execFileSync } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import type { PreviewServer } from "vite";
 import { startApp, ARTEFACTS } from "./browser.js";
+import { waitText, shell, sleep, drop } from "./page.js";
 import { readFatImage } from "../../host/fatread.js";
 
 let server: PreviewServer, browser: Browser, url: string;
 beforeAll(async () => ({ server, url, browser } = await startApp()));
 afterAll(async () => { await browser?.close(); await server?.close(); });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 type Api = { tab86: { consoleText(): string; state: string } };
 
-async function consoleMatch(page: Page, re: RegExp, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = await page.evaluate(() => (window as unknown as Api).tab86.consoleText());
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) {
-      await page.screenshot({ path: join(ARTEFACTS, "sandbox-timeout.png") });
-      throw new Error(`${re} did not appear on the console within ${timeoutMs / 1000} s; it shows:\n${text.slice(-3000)}`);
-    }
-    await sleep(250);
-  }
-}
 
-// Type a command into the xterm.js console (real key events) and return its output: the lines
-// between markers the command prints (the echo shows the arithmetic, the output the number).
-let marks = 0;
-async function run(page: Page, cmd: string, timeoutMs = 60_000): Promise<string> {
-  const n = ++marks;
-  await page.locator("tab86-machine .xterm").click();
-  await page.keyboard.type(`echo BEGIN$((${n - 1}+1)); ${cmd}; echo END$((${n - 1}+1))`);
-  await page.keyboard.press("Enter");
-  const text = await consoleMatch(page, new RegExp(`^END${n}\\s*$`, "m"), timeoutMs);
-  const lines = text.split("\n").map((l) => l.trimEnd());
-  return lines.slice(lines.lastIndexOf(`BEGIN${n}`) + 1, lines.lastIndexOf(`END${n}`)).join("\n");
-}
 
-async function drop(page: Page, files: { name: string; data: Buffer }[]): Promise<void> {
-  const dt = await page.evaluateHandle((fs) => {
-    const d = new DataTransfer();
-    for (const f of fs) d.items.add(new File([new Uint8Array(f.data)], f.name));
-    return d;
-  }, files.map((f) => ({ name: f.name, data: [...f.data] })));
-  await page.locator("tab86-machine .screen").dispatchEvent("drop", { dataTransfer: dt });
-}
 
 describe.skipIf(process.env.E2E_SKIP_LINUX)("the sandbox", () => {
   // one Linux boot (Revert restores the clean state)
@@ -73,20 +41,20 @@ describe.skipIf(process.env.E2E_SKIP_LINUX)("the sandbox", () => {
     await page.locator("#dropsandbox").click();
     await expect.poll(() => page.locator("#sandboxbar").isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.locator("#sandboxbar").textContent()).toMatch(/No network: tab86 has no network device/);
-    const boot = await consoleMatch(page, /^No network\. Tools: file.*\n# ?$/m, 300_000);
+    const boot = await waitText(page, "console", /^No network\. Tools: file.*\n# ?$/m, 300_000);
     // (sda or sdb: the kernel names the disks in the order their probes finish)
     expect(boot).toMatch(/^Sandbox: the files are in \/mnt\/sandbox \(read-only, \/dev\/sd[ab]1\)\.$/m);
 
     // the files inside the guest are the bytes the host has (a glob: the name is not ASCII)
-    const sums = await run(page, "sha256sum /mnt/sandbox/*");
+    const sums = await shell(page, "sha256sum /mnt/sandbox/*");
     expect(sums.split("\n")).toEqual([`${sha(notes)}  /mnt/sandbox/notes.txt`, `${sha(suspicious)}  /mnt/sandbox/suspicious – invoice.pdf.exe`]);
-    expect(await run(page, "file -b /mnt/sandbox/notes.txt")).toBe("ASCII text");
-    expect(await run(page, "ls /sys/class/net")).toBe("lo"); // no network device
+    expect(await shell(page, "file -b /mnt/sandbox/notes.txt")).toBe("ASCII text");
+    expect(await shell(page, "ls /sys/class/net")).toBe("lo"); // no network device
     await sleep(500);
     await page.screenshot({ path: join(ARTEFACTS, "sandbox-sha256sum.png") });
 
     // the guest writes two files to the export disk; Export gives them as a .zip
-    await run(page, "echo from the guest > /mnt/export/out.txt; cp /mnt/sandbox/notes.txt /mnt/export/");
+    await shell(page, "echo from the guest > /mnt/export/out.txt; cp /mnt/sandbox/notes.txt /mnt/export/");
     const zipDownload = page.waitForEvent("download");
     await page.locator("#sb-export").click();
     const zipFile = await (await zipDownload).path();
@@ -104,19 +72,19 @@ describe.skipIf(process.env.E2E_SKIP_LINUX)("the sandbox", () => {
 
     // Revert: back to the clean state saved when the shell's prompt first appeared, at once
     // (no second boot: the console is cleared and no new kernel banner appears)
-    await run(page, "echo dirty > /tmp/marker; export SANDBOX_VAR=dirty");
+    await shell(page, "echo dirty > /tmp/marker; export SANDBOX_VAR=dirty");
     const t0 = Date.now();
     await page.locator("#sb-revert").click();
     await expect.poll(() => page.locator("#notice").textContent(), { timeout: 60_000 }).toMatch(/Reverted: the machine is back at its clean state/);
     const revertMs = Date.now() - t0;
     console.log(`sandbox revert took ${revertMs} ms`);
     expect(await page.evaluate(() => (window as unknown as Api).tab86.consoleText())).not.toMatch(/Linux version/);
-    expect(await run(page, "ls -A /mnt/export | wc -l")).toBe("0");
-    expect(await run(page, "cat /tmp/marker 2>&1; echo \"[$SANDBOX_VAR]\"")).toMatch(/No such file[\s\S]*\[\]$/);
-    expect(await run(page, "sha256sum /mnt/sandbox/notes.txt")).toBe(`${sha(notes)}  /mnt/sandbox/notes.txt`);
+    expect(await shell(page, "ls -A /mnt/export | wc -l")).toBe("0");
+    expect(await shell(page, "cat /tmp/marker 2>&1; echo \"[$SANDBOX_VAR]\"")).toMatch(/No such file[\s\S]*\[\]$/);
+    expect(await shell(page, "sha256sum /mnt/sandbox/notes.txt")).toBe(`${sha(notes)}  /mnt/sandbox/notes.txt`);
     expect(await page.evaluate(() => (window as unknown as Api).tab86.consoleText())).not.toMatch(/Linux version/);
     const empty = page.locator("#notice");
-    await run(page, "true");
+    await shell(page, "true");
     await page.locator("#sb-export").click();
     await expect.poll(() => empty.textContent(), { timeout: 10_000 }).toMatch(/The export disk is empty/);
 

@@ -8,33 +8,15 @@ import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { PreviewServer } from "vite";
 import { startApp, ARTEFACTS } from "./browser.js";
+import { waitText, dosCommand, sleep } from "./page.js";
 import { ROOT } from "../helpers.js";
 
 let server: PreviewServer, browser: Browser, url: string;
 beforeAll(async () => ({ server, url, browser } = await startApp()));
 afterAll(async () => { await browser?.close(); await server?.close(); });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Api = { tab86: { screenText(): Promise<string>; consoleText(): string; state: string } };
 
-/** Poll the page API until fn's text matches; fails with the last text seen. */
-async function waitText(page: Page, what: "screen" | "console", re: RegExp, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = "";
-  for (;;) {
-    text = await page.evaluate((w) => {
-      const m = (window as unknown as Api).tab86;
-      return w === "screen" ? m.screenText().catch(() => "") : m.consoleText();
-    }, what);
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) {
-      await page.screenshot({ path: join(ARTEFACTS, `timeout-${what}.png`) });
-      throw new Error(`${re} did not appear on the ${what} within ${timeoutMs / 1000} s; it shows:\n${text.slice(-3000)}`);
-    }
-    await sleep(250);
-  }
-}
 
 function watchPage(page: Page, log: string[]): void {
   page.on("console", (m) => log.push(`${m.type()}: ${m.text()}`));
@@ -114,11 +96,6 @@ describe.skipIf(process.env.E2E_SKIP_LINUX)("the default Linux", () => {
 const FREEDOS = join(ROOT, "../shared/images/freedos-boot-1440k.img");
 const PROMPT = /A:\\>\s*$/;
 
-/** Type through the page API (the paste path: text as US key strokes) and wait for the screen. */
-async function command(page: Page, text: string, re: RegExp, timeoutMs = 60_000): Promise<string> {
-  await page.evaluate((t) => (window as unknown as { tab86: { type(t: string): void } }).tab86.type(t), text + "\n");
-  return waitText(page, "screen", re, timeoutMs);
-}
 
 describe("disks", () => {
   it("keeps the guest's writes to a floppy in IndexedDB across a reload, until reset to original", async () => {
@@ -127,7 +104,7 @@ describe("disks", () => {
     await page.goto(url + "?autostart=0");
     await page.setInputFiles("#file", FREEDOS);
     await waitText(page, "screen", PROMPT, 90_000);
-    await command(page, "echo kept-in-idb>note.txt", /echo kept-in-idb>note\.txt\n(.*\n)*A:\\>\s*$/);
+    await dosCommand(page, "echo kept-in-idb>note.txt", /echo kept-in-idb>note\.txt\n(.*\n)*A:\\>\s*$/);
     // Export disk: the floppy as the guest left it
     const download = page.waitForEvent("download");
     await page.locator("#export").click();
@@ -140,11 +117,11 @@ describe("disks", () => {
     await page.setInputFiles("#file", FREEDOS);
     await expect.poll(() => page.locator("#notice").textContent(), { timeout: 30_000 }).toMatch(/earlier changes were restored/);
     await waitText(page, "screen", PROMPT, 90_000);
-    await command(page, "type note.txt", /type note\.txt\nkept-in-idb\n/);
+    await dosCommand(page, "type note.txt", /type note\.txt\nkept-in-idb\n/);
     await page.locator("#discard").click();
     await expect.poll(() => page.locator("#notice").textContent(), { timeout: 30_000 }).toMatch(/back to the original/);
     await waitText(page, "screen", PROMPT, 90_000);
-    const s = await command(page, "type note.txt", /type note\.txt\n.*(not found|No such)/i);
+    const s = await dosCommand(page, "type note.txt", /type note\.txt\n.*(not found|No such)/i);
     expect(s).not.toMatch(/kept-in-idb/);
     await page.close();
   });
@@ -165,7 +142,7 @@ describe("disks", () => {
     await waitText(page, "screen", PROMPT, 90_000);
     await page.setInputFiles("#floppy", join(ROOT, "../shared/images/freedos722.img"));
     await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toMatch(/freedos722\.img is in A:/);
-    await command(page, "dir", /DEMOS\s+<DIR>[\s\S]*A:\\>\s*$/);
+    await dosCommand(page, "dir", /DEMOS\s+<DIR>[\s\S]*A:\\>\s*$/);
     await page.close();
   });
 });
